@@ -1,0 +1,2 @@
+"""Datasets, converters and transforms. Importing registers them."""
+from . import transforms  # noqa: F401

@@ -1,0 +1,2 @@
+"""Models. Importing registers backbones, necks, losses, heads and selfsup models."""
+from . import backbones, heads, losses, necks, selfsup  # noqa: F401

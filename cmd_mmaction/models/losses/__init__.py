@@ -1,0 +1,1 @@
+"""Submodules are imported here so that importing the package registers them."""
