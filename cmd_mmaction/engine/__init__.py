@@ -1,1 +1,6 @@
-"""Submodules are imported here so that importing the package registers them."""
+"""Runtime pieces: CPU distributed/AMP support, checkpoint trust, hooks."""
+from .checkpoint_trust import (trust_checkpoint, trust_config_checkpoints,  # noqa: F401
+                               trust_directory)
+from .cpu_amp import CPUBF16OptimWrapper  # noqa: F401
+from .cpu_distributed import CPUCompatibleDDP, init_cpu_dist  # noqa: F401
+from .launch import prepare_checkpoint_trust, prepare_distributed, use_amp  # noqa: F401

@@ -1,0 +1,46 @@
+"""Shared set-up of ``tools/train.py`` and ``tools/test.py``.
+
+Keeps the two entry points as thin as mmaction2's and puts the pieces that
+differ from stock mmaction2 (CPU distributed, CPU AMP, checkpoint trust) in one
+place so they are tested once.
+"""
+import torch
+
+from .checkpoint_trust import trust_checkpoint, trust_config_checkpoints, trust_directory
+from .cpu_distributed import init_cpu_dist
+
+
+def use_amp(cfg) -> None:
+    """Switch the optimizer wrapper to mixed precision for this device.
+
+    CUDA: mmengine's ``AmpOptimWrapper`` (fp16 with dynamic loss scale).
+    CPU: :class:`CPUBF16OptimWrapper` (bf16 autocast, no scaling needed).
+    """
+    wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if wrapper not in ('OptimWrapper', 'AmpOptimWrapper', 'CPUBF16OptimWrapper'):
+        raise ValueError(f'--amp is not supported with the custom optimizer wrapper {wrapper!r}')
+    if torch.cuda.is_available():
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    else:
+        cfg.optim_wrapper.type = 'CPUBF16OptimWrapper'
+        cfg.optim_wrapper.pop('loss_scale', None)
+
+
+def prepare_distributed(cfg, launcher: str) -> None:
+    """Make ``--launcher pytorch`` work without CUDA (gloo + CPU-safe DDP)."""
+    cfg.launcher = launcher
+    if init_cpu_dist(launcher) or (launcher != 'none' and not torch.cuda.is_available()):
+        wrapper_cfg = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
+        if wrapper_cfg.get('type') == 'MMDistributedDataParallel':
+            wrapper_cfg['type'] = 'CPUCompatibleDDP'
+        cfg.model_wrapper_cfg = wrapper_cfg
+
+
+def prepare_checkpoint_trust(cfg, named_files=(), resume_auto: bool = False) -> None:
+    """Trust the checkpoints the user named (see ``checkpoint_trust``)."""
+    for path in named_files:
+        trust_checkpoint(path)
+    trust_config_checkpoints(cfg)
+    if resume_auto:
+        trust_directory(cfg.work_dir)
