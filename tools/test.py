@@ -11,7 +11,8 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
-from cmd_mmaction.engine import prepare_checkpoint_trust, prepare_distributed
+from cmd_mmaction.engine import (prepare_checkpoint_trust, prepare_distributed,
+                                 shutdown_distributed)
 from mmaction.registry import RUNNERS
 
 
@@ -60,7 +61,11 @@ def main(argv=None):
     prepare_distributed(cfg, args.launcher)
     prepare_checkpoint_trust(cfg, named_files=[args.checkpoint])
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-    return runner.test()
+    try:
+        metrics = runner.test()
+    finally:
+        shutdown_distributed()
+    return metrics
 
 
 if __name__ == '__main__':

@@ -11,7 +11,8 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
-from cmd_mmaction.engine import prepare_checkpoint_trust, prepare_distributed, use_amp
+from cmd_mmaction.engine import (prepare_checkpoint_trust, prepare_distributed,
+                                 shutdown_distributed, use_amp)
 from mmaction.registry import RUNNERS
 
 
@@ -81,7 +82,10 @@ def main(argv=None):
     prepare_checkpoint_trust(cfg, named_files=[cfg.get('load_from')],
                              resume_auto=args.resume == 'auto')
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-    runner.train()
+    try:
+        runner.train()
+    finally:
+        shutdown_distributed()
 
 
 if __name__ == '__main__':

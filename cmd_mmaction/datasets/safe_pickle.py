@@ -12,6 +12,7 @@ Pickles written by numpy 1.x name ``numpy.core.*``; numpy 2 moved those to
 ``numpy._core.*``; both spellings resolve to the same numpy 2 functions.
 """
 import _compat_pickle
+import builtins
 import codecs
 import collections
 import io
@@ -46,7 +47,7 @@ def _allowed_globals() -> Dict[Tuple[str, str], Callable]:
     table: Dict[Tuple[str, str], Callable] = {}
     for name in ('dict', 'list', 'tuple', 'set', 'frozenset', 'bytes', 'bytearray',
                  'str', 'int', 'float', 'complex', 'bool', 'slice', 'range'):
-        table[('builtins', name)] = getattr(__import__('builtins'), name)
+        table[('builtins', name)] = getattr(builtins, name)
     table[('collections', 'OrderedDict')] = collections.OrderedDict
     table[('collections', 'defaultdict')] = collections.defaultdict
     table[('_codecs', 'encode')] = _latin1_encode
@@ -77,10 +78,10 @@ class SafeUnpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> Any:
         key = (module, name)
-        # protocol < 3 pickles spell Python-2 names (``__builtin__.set``)
-        if self.proto < 3:
-            key = _compat_pickle.NAME_MAPPING.get(key, key)
-            key = (_compat_pickle.IMPORT_MAPPING.get(key[0], key[0]), key[1])
+        # protocol < 3 pickles spell Python-2 names (``__builtin__.set``); the mapped
+        # name is only looked up in the table, so mapping unconditionally is safe
+        key = _compat_pickle.NAME_MAPPING.get(key, key)
+        key = (_compat_pickle.IMPORT_MAPPING.get(key[0], key[0]), key[1])
         try:
             return ALLOWED_GLOBALS[key]
         except KeyError:

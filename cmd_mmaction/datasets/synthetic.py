@@ -1,286 +1,598 @@
-"""Procedural skeleton actions: the project's embedded default dataset.
+"""Procedural NTU-25 skeleton actions: the project's embedded default dataset.
 
-A kinematic NTU-25 body (Kinect v2 joint order, metres, realistic bone lengths)
-is driven by per-action joint-angle curves and seen by a virtual Kinect camera
-(x right, y up, z away from the camera). The output is an mmaction2
-PoseDataset pickle, so everything downstream treats it like converted NTU data.
+Every clip is a kinematic body (NTU RGB+D joint order, bone lengths in metres)
+driven by per-bone joint angles through forward kinematics, seen by a
+Kinect-like camera. Nothing is downloaded; the same seed gives the same bytes.
 
-Why it is not trivial: several classes share postures and differ only in
-dynamics (squat / sit down / bow; wave / punch / clap; raise arms / arm circles),
-and every clip varies in subject proportions, speed, amplitude, phase, camera
-yaw/pitch/position, sensor noise, dropped joints (Kinect losing track) and an
-optional second, idle person. Raw coordinates therefore do not separate the
-classes by a simple rule, while learned dynamics do.
+Coordinates follow Kinect camera space (right-handed, metres): ``y`` up, ``z``
+the depth away from the sensor (about 2.5-3.5 m), ``x`` towards the sensor's
+left, i.e. towards the right hand of a subject who faces the sensor.
 
-Shapes: every clip's ``keypoint`` is float32 ``(M, T, 25, 3)`` with M in {1, 2}
-and T in [40, 120].
+What varies (so that a model has to learn motion, not memorise coordinates):
+
+* subject: height (0.85-1.1 x a 1.75 m adult) and limb / shoulder proportions,
+  a personal speed and amplitude habit (fixed per subject id);
+* clip: duration 40-120 frames (30 fps), amplitude, phase, repetition count,
+  idle lead-in/out, slow posture drift, camera yaw (three NTU-like cameras at
+  0/-45/+45 degrees, +-20 degrees jitter), camera pitch (+-10 degrees), camera
+  height and subject position;
+* sensor: Gaussian joint noise (3-12 mm, 2.5x on hand tips / thumbs), and
+  Kinect-like tracking loss: a limb, or the whole frame, reads zeros for
+  1-6 frames in some clips;
+* a second, idle person (swaying, looking around, arms crossed, ...) beside
+  the actor in about 30 % of the clips (keypoint ``M = 2``, else ``M = 1``).
+
+Classes come in groups that share postures and differ in dynamics (see
+:data:`ACTION_CLASSES`): waving / punching / arm circles / raising both arms all
+lift the arms; squatting / sitting down / bowing / jumping all lower the body;
+walking in place / kicking / side-stepping all lift a leg.
+
+Output is mmaction2's PoseDataset pickle (see :func:`generate_dataset`).
 """
 import os
 import pickle
 import tempfile
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
-ACTION_CLASSES = (
-    'wave right hand', 'punch', 'kick', 'squat', 'jump', 'clap',
-    'walk in place', 'bow', 'arm circles', 'sit down', 'raise both arms',
-    'side step')
+__all__ = ['ACTION_CLASSES', 'NUM_JOINTS', 'PARENTS', 'BONES', 'generate_dataset',
+           'generate_clip', 'write_dataset', 'subject_body', 'clip_name']
+
+#: Action classes, label = index (0-based). Name -> what the actor does.
+ACTION_CLASSES: Tuple[str, ...] = (
+    'wave_right_hand',   # right upper arm out, forearm up, waving side to side
+    'punch',             # guard, then alternating fast straight jabs
+    'kick',              # front kick: chamber the knee, extend, retract
+    'squat',             # 1-3 deep squats with arms forward, back up each time
+    'jump',              # crouch, jump (flight 15-35 cm) with arm swing, land
+    'clap',              # arms forward, hands meet repeatedly at the midline
+    'walk_in_place',     # alternating knee lifts with opposite arm swing
+    'bow',               # bend the trunk forward, hold, straighten
+    'arm_circles',       # arms out sideways, small circles
+    'sit_down',          # lower onto an (invisible) chair and stay seated
+    'raise_both_arms',   # both arms overhead (through the front or the side), hold
+    'side_step',         # 1-3 steps sideways with leg abduction
+)
 
 NUM_JOINTS = 25
+FPS = 30.0
 
-# Bone lengths (m) of a 1.75 m adult, scaled per subject.
-_LENGTHS = dict(spine_low=0.25, spine_high=0.24, neck=0.08, head=0.15, shoulder=0.19,
-                upper_arm=0.29, forearm=0.26, hand=0.08, tip=0.07, thumb=0.05,
-                hip=0.10, thigh=0.43, shin=0.42, foot=0.14)
+# 0-based joint indices (NTU 1-based number - 1)
+(BASE, MID, NECK, HEAD, L_SHO, L_ELB, L_WRI, L_HAND, R_SHO, R_ELB, R_WRI, R_HAND,
+ L_HIP, L_KNEE, L_ANK, L_FOOT, R_HIP, R_KNEE, R_ANK, R_FOOT, SPINE_SH, L_TIP, L_THUMB,
+ R_TIP, R_THUMB) = range(NUM_JOINTS)
+
+#: Parent of each joint (0-based, -1 for the root, spine base). Hand tips and
+#: thumbs hang from the hand.
+PARENTS = np.array([-1, BASE, SPINE_SH, NECK, SPINE_SH, L_SHO, L_ELB, L_WRI,
+                    SPINE_SH, R_SHO, R_ELB, R_WRI, BASE, L_HIP, L_KNEE, L_ANK,
+                    BASE, R_HIP, R_KNEE, R_ANK, MID, L_HAND, L_HAND, R_HAND, R_HAND])
+#: (child, parent) 0-based bones of the kinematic tree (24 bones).
+BONES = tuple((c, int(p)) for c, p in enumerate(PARENTS) if p >= 0)
+
+# Rest offsets (metres, 1.75 m adult) of each joint from its parent, in the body
+# frame: x = subject's right, y up, subject faces -z. Arms hang, palms inwards.
+_REST = np.zeros((NUM_JOINTS, 3))
+_REST[MID] = (0, 0.25, 0)
+_REST[SPINE_SH] = (0, 0.22, 0)
+_REST[NECK] = (0, 0.07, 0)
+_REST[HEAD] = (0, 0.15, -0.01)
+for _side, (_sho, _elb, _wri, _hand, _tip, _thumb) in (
+        (-1, (L_SHO, L_ELB, L_WRI, L_HAND, L_TIP, L_THUMB)),
+        (+1, (R_SHO, R_ELB, R_WRI, R_HAND, R_TIP, R_THUMB))):
+    _REST[_sho] = (0.17 * _side, -0.04, 0)
+    _REST[_elb] = (0, -0.28, 0)
+    _REST[_wri] = (0, -0.25, 0)
+    _REST[_hand] = (0, -0.08, 0)
+    _REST[_tip] = (0, -0.08, 0)
+    _REST[_thumb] = (-0.01 * _side, -0.02, -0.04)
+for _side, (_hip, _knee, _ank, _foot) in ((-1, (L_HIP, L_KNEE, L_ANK, L_FOOT)),
+                                          (+1, (R_HIP, R_KNEE, R_ANK, R_FOOT))):
+    _REST[_hip] = (0.085 * _side, -0.06, 0)
+    _REST[_knee] = (0, -0.42, 0)
+    _REST[_ank] = (0, -0.41, 0)
+    _REST[_foot] = (0, -0.05, -0.12)
+
+_TORSO = (MID, SPINE_SH, NECK, HEAD)
+_ARMS = (L_SHO, L_ELB, L_WRI, L_HAND, L_TIP, L_THUMB, R_SHO, R_ELB, R_WRI, R_HAND,
+         R_TIP, R_THUMB)
+_LEGS = (L_HIP, L_KNEE, L_ANK, L_FOOT, R_HIP, R_KNEE, R_ANK, R_FOOT)
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-8)
+def _depth_levels() -> List[np.ndarray]:
+    depth = np.zeros(NUM_JOINTS, dtype=int)
+    for j in range(NUM_JOINTS):
+        p = j
+        while PARENTS[p] >= 0:
+            p = PARENTS[p]
+            depth[j] += 1
+    return [np.flatnonzero(depth == d) for d in range(depth.max() + 1)]
 
 
-def _limb_dirs(flex, abd, bend, side: float, arm: bool):
-    """Directions of a limb's two segments in the body frame.
+_LEVELS = _depth_levels()  # joints grouped by tree depth: FK is 8 vectorised steps
+_TRACKING_GROUPS = (  # joint sets that Kinect loses together
+    (L_ELB, L_WRI, L_HAND, L_TIP, L_THUMB), (R_ELB, R_WRI, R_HAND, R_TIP, R_THUMB),
+    (L_KNEE, L_ANK, L_FOOT), (R_KNEE, R_ANK, R_FOOT), (L_TIP, L_THUMB, R_TIP, R_THUMB),
+    (L_HAND, L_TIP, L_THUMB), (R_HAND, R_TIP, R_THUMB))
+_CAMERA_YAW_DEG = {1: 0.0, 2: -45.0, 3: 45.0}
+# radians of posture drift per bone: small on the trunk and legs (they carry the
+# body), larger on arms, hands and the head
+_DRIFT_SCALE = np.full(NUM_JOINTS, 0.04)
+_DRIFT_SCALE[[MID, SPINE_SH, L_KNEE, L_ANK, R_KNEE, R_ANK]] = 0.015
+_DRIFT_SCALE[[L_FOOT, R_FOOT, L_SHO, R_SHO, L_HIP, R_HIP]] = 0.0
+_DRIFT_SCALE[[L_ELB, R_ELB, L_WRI, R_WRI, NECK, HEAD]] = 0.06
+_DRIFT_SCALE[[L_HAND, R_HAND]] = 0.1
 
-    Body frame: x = subject's left, y = up, z = forward. ``flex`` raises the
-    limb forward, ``abd`` sideways (towards ``side`` = +1 left, -1 right),
-    ``bend`` folds the second segment (elbows forward/up, knees backward).
-    All angles are radians, arrays of shape (T,). Returns two (T, 3) arrays.
+
+# --------------------------------------------------------------------------- maths
+def _rot(axis: str, angle: np.ndarray) -> np.ndarray:
+    """Rotation matrices about a body axis, shape angle.shape + (3, 3)."""
+    c, s = np.cos(angle), np.sin(angle)
+    o, z = np.ones_like(angle), np.zeros_like(angle)
+    rows = {'x': ((o, z, z), (z, c, -s), (z, s, c)),
+            'y': ((c, z, s), (z, o, z), (-s, z, c)),
+            'z': ((c, -s, z), (s, c, z), (z, z, o))}[axis]
+    return np.stack([np.stack(r, -1) for r in rows], -2)
+
+
+def _smoothstep(x: np.ndarray) -> np.ndarray:
+    """0 -> 1 raised-cosine ramp of x clipped to [0, 1]."""
+    return 0.5 - 0.5 * np.cos(np.pi * np.clip(x, 0.0, 1.0))
+
+
+def _window(u: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Ramp 0 -> 1 as u goes from a to b."""
+    return _smoothstep((u - a) / max(b - a, 1e-6))
+
+
+def _bump(u: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Smooth 0 -> 1 -> 0 bump on [a, b]."""
+    x = np.clip((u - a) / max(b - a, 1e-6), 0.0, 1.0)
+    return np.sin(np.pi * x) ** 2
+
+
+def forward_kinematics(offsets: np.ndarray, angles: np.ndarray, root_pos: np.ndarray,
+                       root_yaw: np.ndarray) -> np.ndarray:
+    """Joint positions from per-bone rotations.
+
+    Args:
+        offsets (np.ndarray): rest offset of each joint from its parent, (V, 3).
+        angles (np.ndarray): rotation of the bone that ends at each joint, as
+            (pitch about x, roll about z, yaw about y) radians, (V, 3, T);
+            applied as ``Ry(yaw) @ Rz(roll) @ Rx(pitch)`` in the parent's frame.
+        root_pos (np.ndarray): spine-base position, (T, 3).
+        root_yaw (np.ndarray): whole-body rotation about the vertical, (T,).
+
+    Returns:
+        np.ndarray: positions (T, V, 3); joint c = parent + G_c @ offset_c with
+        G_c = G_parent @ R_c.
     """
-    down = np.stack([side * np.sin(abd), -np.cos(abd), np.zeros_like(abd)], -1)
-    # flexion: rotate about the x axis, bringing "down" towards forward (+z)
-    c, s = np.cos(flex), np.sin(flex)
-    d1 = _unit(np.stack([down[:, 0], c * down[:, 1] + s * down[:, 2],
-                         -s * down[:, 1] + c * down[:, 2]], -1))
-    fold_towards = np.array([0.0, 0.0, 1.0]) if arm else np.array([0.0, 0.0, -1.0])
-    perp = fold_towards - (d1 @ fold_towards)[:, None] * d1
-    fallback = np.array([0.0, 1.0, 0.0])
-    tiny = np.linalg.norm(perp, axis=-1) < 1e-3
-    perp[tiny] = fallback - (d1[tiny] @ fallback)[:, None] * d1[tiny]
-    perp = _unit(perp)
-    d2 = _unit(np.cos(bend)[:, None] * d1 + np.sin(bend)[:, None] * perp)
-    return d1, d2
+    ang = angles.transpose(0, 2, 1)  # (V, T, 3)
+    local = _rot('y', ang[..., 2]) @ _rot('z', ang[..., 1]) @ _rot('x', ang[..., 0])
+    glob = np.empty_like(local)
+    pos = np.empty(local.shape[:2] + (3,))
+    glob[BASE] = _rot('y', root_yaw) @ local[BASE]
+    pos[BASE] = root_pos
+    for level in _LEVELS[1:]:
+        parent = PARENTS[level]
+        glob[level] = glob[parent] @ local[level]
+        pos[level] = pos[parent] + np.einsum('jtab,jb->jta', glob[level], offsets[level])
+    return pos.transpose(1, 0, 2)
 
 
-def _rot_x(a):
-    c, s = np.cos(a), np.sin(a)
-    o, z = np.ones_like(a), np.zeros_like(a)
-    return np.stack([np.stack([o, z, z], -1), np.stack([z, c, -s], -1),
-                     np.stack([z, s, c], -1)], -2)
+# ------------------------------------------------------------------------ subjects
+class _Body:
+    """A subject's skeleton: bone offsets (V, 3) and the segment lengths the
+    stance solver needs; plus personal speed / amplitude habits."""
+
+    def __init__(self, offsets: np.ndarray, speed: float, amplitude: float):
+        self.offsets = offsets
+        self.speed = speed
+        self.amplitude = amplitude
+        self.thigh = float(np.linalg.norm(offsets[R_KNEE]))
+        self.shank = float(np.linalg.norm(offsets[R_ANK]))
+        self.hip_drop = float(-offsets[R_HIP, 1])
+        self.ankle_height = float(-offsets[R_FOOT, 1])
 
 
-def _rot_y(a):
-    c, s = np.cos(a), np.sin(a)
-    o, z = np.ones_like(a), np.zeros_like(a)
-    return np.stack([np.stack([c, z, s], -1), np.stack([z, o, z], -1),
-                     np.stack([-s, z, c], -1)], -2)
+def subject_body(subject: int, seed: int = 0) -> _Body:
+    """The body of subject ``subject`` (deterministic in (seed, subject))."""
+    rng = np.random.default_rng([seed, 7919, subject])
+    offsets = _REST * rng.uniform(0.85, 1.1)  # overall height
+    for group, sd in ((_TORSO, 0.04), (_ARMS, 0.04), (_LEGS, 0.04)):
+        offsets[list(group)] *= rng.normal(1.0, sd)
+    offsets[[L_SHO, R_SHO], 0] *= rng.normal(1.0, 0.06)  # shoulder width
+    offsets[[L_HIP, R_HIP], 0] *= rng.normal(1.0, 0.06)  # hip width
+    return _Body(offsets, speed=rng.uniform(0.85, 1.2), amplitude=rng.uniform(0.9, 1.1))
 
 
-def _pose(angles: Dict[str, np.ndarray], L: Dict[str, float]) -> np.ndarray:
-    """Forward kinematics: joint angles (each (T,)) → joints (T, 25, 3), body frame."""
-    T = len(angles['pitch'])
-    R = _rot_x(angles['pitch']) @ _rot_y(angles.get('twist', np.zeros(T)))  # torso
-    up = R @ np.array([0.0, 1.0, 0.0])
-    lat = R @ np.array([1.0, 0.0, 0.0])
-    j = np.zeros((T, NUM_JOINTS, 3))
-    j[:, 0] = 0.0                                        # 1 spine base
-    j[:, 1] = j[:, 0] + L['spine_low'] * up              # 2 spine mid
-    j[:, 20] = j[:, 1] + L['spine_high'] * up            # 21 spine shoulder
-    j[:, 2] = j[:, 20] + L['neck'] * up                  # 3 neck
-    j[:, 3] = j[:, 2] + L['head'] * up                   # 4 head
-    for side, sh, el, wr, ha, tip, th, key in ((1, 4, 5, 6, 7, 21, 22, 'l'),
-                                               (-1, 8, 9, 10, 11, 23, 24, 'r')):
-        j[:, sh] = j[:, 20] + side * L['shoulder'] * lat - 0.03 * up
-        d1, d2 = _limb_dirs(angles[f'{key}_arm_flex'], angles[f'{key}_arm_abd'],
-                            angles[f'{key}_elbow'], side, arm=True)
-        d1, d2 = np.einsum('tij,tj->ti', R, d1), np.einsum('tij,tj->ti', R, d2)
-        j[:, el] = j[:, sh] + L['upper_arm'] * d1
-        j[:, wr] = j[:, el] + L['forearm'] * d2
-        j[:, ha] = j[:, wr] + L['hand'] * d2
-        j[:, tip] = j[:, ha] + L['tip'] * d2
-        j[:, th] = j[:, wr] + L['thumb'] * _unit(d2 - side * 0.8 * lat + 0.3 * up)
-    fwd = np.array([0.0, 0.0, 1.0])
-    for side, hip, knee, ankle, foot, key in ((1, 12, 13, 14, 15, 'l'), (-1, 16, 17, 18, 19, 'r')):
-        j[:, hip] = j[:, 0] + side * L['hip'] * np.array([1.0, 0, 0]) - 0.04 * np.array([0, 1.0, 0])
-        d1, d2 = _limb_dirs(angles[f'{key}_hip_flex'], angles[f'{key}_hip_abd'],
-                            angles[f'{key}_knee'], side, arm=False)
-        j[:, knee] = j[:, hip] + L['thigh'] * d1
-        j[:, ankle] = j[:, knee] + L['shin'] * d2
-        j[:, foot] = j[:, ankle] + L['foot'] * _unit(fwd - 0.3 * d2)
-    return j
+# ------------------------------------------------------------------------- motions
+class _Motion:
+    """Joint-angle tracks of one clip in the body frame.
+
+    ``ang`` (V, 3, T): (pitch, roll, yaw) of the bone ending at each joint.
+    ``root`` (T, 3): extra spine-base displacement (on top of the stance solved
+    from the legs). ``lift`` (T,): flight height (jumps). ``yaw`` (T,): body yaw.
+    Side sign ``s``: +1 right (x > 0), -1 left, so the same numbers mirror.
+    """
+
+    def __init__(self, T: int):
+        self.T = T
+        self.ang = np.zeros((NUM_JOINTS, 3, T))
+        self.root = np.zeros((T, 3))
+        self.lift = np.zeros(T)
+        self.yaw = np.zeros(T)
+
+    def arm(self, s: int, flex=0.0, abd=0.0, hadd=0.0, elbow=0.0, elbow_roll=0.0,
+            wrist=0.0):
+        """Shoulder flexion (forward raise), abduction (side raise), horizontal
+        adduction (towards the midline), elbow flexion / roll, wrist flexion."""
+        elb, wri, hand = (R_ELB, R_WRI, R_HAND) if s > 0 else (L_ELB, L_WRI, L_HAND)
+        self.ang[elb, 0] += flex
+        self.ang[elb, 1] += s * abd
+        self.ang[elb, 2] += s * hadd
+        self.ang[wri, 0] += elbow
+        self.ang[wri, 1] += s * elbow_roll
+        self.ang[hand, 0] += wrist
+
+    def leg(self, s: int, flex=0.0, abd=0.0, knee=0.0, ankle=0.0):
+        """Hip flexion (thigh forward), hip abduction, knee flexion, ankle."""
+        knee_j, ank, foot = (R_KNEE, R_ANK, R_FOOT) if s > 0 else (L_KNEE, L_ANK, L_FOOT)
+        self.ang[knee_j, 0] += flex
+        self.ang[knee_j, 1] += s * abd
+        self.ang[ank, 0] -= knee
+        self.ang[foot, 0] += ankle
+
+    def trunk(self, bend=0.0, side=0.0, twist=0.0, head=0.0):
+        """Forward bend / side bend / twist split over the two spine bones."""
+        for j in (MID, SPINE_SH):
+            self.ang[j, 0] -= 0.5 * bend
+            self.ang[j, 1] += 0.5 * side
+            self.ang[j, 2] += 0.5 * twist
+        self.ang[HEAD, 0] -= head
+
+    def both_arms(self, **kw):
+        self.arm(+1, **kw)
+        self.arm(-1, **kw)
 
 
-def _neutral(T: int) -> Dict[str, np.ndarray]:
-    z = np.zeros(T)
-    a = dict(pitch=z.copy(), twist=z.copy(), lift=z.copy(), shift=z.copy())
-    for k in ('l', 'r'):
-        a.update({f'{k}_arm_flex': z + 0.05, f'{k}_arm_abd': z + 0.12, f'{k}_elbow': z + 0.15,
-                  f'{k}_hip_flex': z.copy(), f'{k}_hip_abd': z + 0.03, f'{k}_knee': z.copy()})
-    return a
+def _cycles(rng, low: float, high: float, T: int, speed: float) -> float:
+    """Repetition count for a clip: a per-second rate scaled by its duration."""
+    return max(1.0, rng.uniform(low, high) * speed * T / FPS)
 
 
-def _action_angles(label: int, T: int, rng: np.random.Generator) -> Dict[str, np.ndarray]:
-    """Joint-angle curves (radians, (T,) each) of one clip of class ``label``."""
-    a = _neutral(T)
-    amp = rng.uniform(0.8, 1.2)
-    cycles = rng.uniform(1.5, 3.5)
-    ph = np.linspace(0, 1, T)
-    osc = np.sin(2 * np.pi * cycles * ph + rng.uniform(0, 2 * np.pi))
-    ramp = np.clip(ph * rng.uniform(1.8, 2.6), 0, 1)  # one-off movement that then holds
-    bump = np.sin(np.pi * ph) ** 2                    # out and back once
-    d = np.deg2rad
-    name = ACTION_CLASSES[label]
-    if name == 'wave right hand':
-        a['r_arm_abd'] = d(140) * amp + 0 * ph
-        a['r_elbow'] = d(45) + d(30) * amp * np.sin(2 * np.pi * 2 * cycles * ph)
-    elif name == 'punch':
-        left = (np.floor(2 * cycles * ph) % 2).astype(bool)
-        strike = np.abs(np.sin(np.pi * 2 * cycles * ph)) ** 0.5
-        for k, mask in (('l', left), ('r', ~left)):
-            a[f'{k}_arm_flex'] = d(60) + d(30) * mask * strike * amp
-            a[f'{k}_elbow'] = d(130) - d(125) * mask * strike
-    elif name == 'kick':
-        kick = np.abs(np.sin(np.pi * cycles * ph / 2)) ** 2
-        a['r_hip_flex'] = d(75) * amp * kick
-        a['r_knee'] = d(70) * (1 - kick) * (kick > 0.05)
-        a['r_arm_abd'] = a['l_arm_abd'] = d(25) + 0 * ph
-    elif name == 'squat':
-        depth = (0.5 - 0.5 * np.cos(2 * np.pi * cycles * ph / 1.5)) * amp
-        for k in 'lr':
-            a[f'{k}_hip_flex'] = d(95) * depth
-            a[f'{k}_knee'] = d(115) * depth
-            a[f'{k}_arm_flex'] = d(80) * depth
-        a['pitch'] = d(25) * depth
-    elif name == 'jump':
-        cyc = (cycles * ph) % 1
-        air = np.clip(np.sin(np.pi * (cyc - 0.3) / 0.5), 0, None) * (cyc > 0.3) * (cyc < 0.8)
-        crouch = np.clip(np.sin(np.pi * cyc / 0.3), 0, None) * (cyc < 0.3)
-        a['lift'] = 0.30 * amp * air
-        for k in 'lr':
-            a[f'{k}_hip_flex'] = d(40) * crouch + d(10) * air
-            a[f'{k}_knee'] = d(60) * crouch + d(20) * air
-            a[f'{k}_arm_flex'] = d(30) * crouch + d(120) * air
-        a['pitch'] = d(15) * crouch
-    elif name == 'clap':
-        close = 0.5 + 0.5 * np.sin(2 * np.pi * 2 * cycles * ph)
-        for k in 'lr':
-            a[f'{k}_arm_flex'] = d(70) + 0 * ph
-            a[f'{k}_arm_abd'] = d(45) * amp * close - d(12)
-            a[f'{k}_elbow'] = d(40) + d(20) * (1 - close)
-    elif name == 'walk in place':
-        s = np.sin(2 * np.pi * cycles * ph)
-        a['l_hip_flex'], a['r_hip_flex'] = d(45) * amp * np.clip(s, 0, None), d(45) * amp * np.clip(-s, 0, None)
-        a['l_knee'], a['r_knee'] = d(70) * amp * np.clip(s, 0, None), d(70) * amp * np.clip(-s, 0, None)
-        a['l_arm_flex'], a['r_arm_flex'] = d(30) * -s * amp, d(30) * s * amp
-    elif name == 'bow':
-        a['pitch'] = d(55) * amp * bump
-        for k in 'lr':
-            a[f'{k}_arm_flex'] = d(40) * bump
-    elif name == 'arm circles':
-        c, s = np.cos(2 * np.pi * 2 * cycles * ph), np.sin(2 * np.pi * 2 * cycles * ph)
-        for k in 'lr':
-            a[f'{k}_arm_abd'] = d(90) + d(25) * amp * c
-            a[f'{k}_arm_flex'] = d(25) * amp * s
-            a[f'{k}_elbow'] = d(5) + 0 * ph
-    elif name == 'sit down':
-        for k in 'lr':
-            a[f'{k}_hip_flex'] = d(90) * amp * ramp
-            a[f'{k}_knee'] = d(90) * amp * ramp
-        a['pitch'] = d(20) * np.sin(np.pi * ramp)
-    elif name == 'raise both arms':
-        for k in 'lr':
-            a[f'{k}_arm_abd'] = d(165) * amp * bump + d(10)
-            a[f'{k}_elbow'] = d(10) + 0 * ph
-    elif name == 'side step':
-        s = np.sin(2 * np.pi * cycles * ph / 2)
-        a['shift'] = 0.25 * amp * s
-        step = np.abs(np.cos(2 * np.pi * cycles * ph / 2))
-        a['l_hip_abd'] = d(25) * step * amp
-        a['r_hip_abd'] = d(25) * (1 - step) * amp
-    else:  # pragma: no cover - guarded by ACTION_CLASSES
-        raise ValueError(f'unknown action {label}')
-    return a
+def _wave(m: _Motion, u, rng, amp):
+    e = _window(u, 0.0, 0.18) * (1 - _window(u, 0.82, 1.0))
+    n = _cycles(rng, 0.9, 1.6, m.T, 1.0)
+    osc = np.sin(2 * np.pi * n * u + rng.uniform(0, 2 * np.pi))
+    m.arm(+1, flex=0.3 * e, abd=rng.uniform(1.2, 1.6) * e,
+          elbow_roll=e * (1.6 + 0.45 * amp * osc), elbow=0.25 * e)
+    m.trunk(side=-0.05 * e)
 
 
-def _place(body: np.ndarray, angles, yaw: float, pitch: float, pos: np.ndarray) -> np.ndarray:
-    """Ground the body, turn it to face the camera, apply camera pose. (T,25,3)."""
-    body = body.copy()
-    feet = body[:, [14, 15, 18, 19], 1].min(axis=1)
-    body[..., 1] -= feet[:, None]                       # feet on the floor (y = 0) ...
-    body[..., 1] += angles['lift'][:, None]             # ... unless jumping
-    body[..., 0] += angles['shift'][:, None]
-    # body faces the camera: its forward (+z) is the camera's -z, then yaw/pitch
-    rot = _rot_x(np.array(pitch)) @ _rot_y(np.array(np.pi + yaw))
-    return body @ rot.T + pos
+def _punch(m: _Motion, u, rng, amp):
+    guard = _window(u, 0.0, 0.15) * (1 - _window(u, 0.88, 1.0))
+    m.both_arms(flex=0.55 * guard, abd=0.15 * guard, hadd=0.25 * guard, elbow=2.0 * guard)
+    n = int(rng.integers(2, 6))
+    lead = 1 if rng.random() < 0.5 else -1
+    starts = np.linspace(0.15, 0.85, n + 1)
+    for i in range(n):
+        a, b = starts[i], starts[i + 1]
+        x = np.clip((u - a) / (b - a), 0, 1)
+        pulse = np.where(x < 0.3, _smoothstep(x / 0.3), 1 - _smoothstep((x - 0.3) / 0.5))
+        s = lead if i % 2 == 0 else -lead
+        m.arm(s, flex=0.95 * amp * pulse, elbow=-1.9 * amp * pulse, hadd=0.1 * pulse)
+        m.trunk(twist=0.25 * s * pulse)
 
 
-def _subject_lengths(subject: int, seed: int) -> Dict[str, float]:
-    rng = np.random.default_rng([seed, subject, 7])
-    scale = rng.uniform(1.55, 1.95) / 1.75
-    return {k: v * scale * rng.uniform(0.94, 1.06) for k, v in _LENGTHS.items()}
+def _kick(m: _Motion, u, rng, amp):
+    s = 1 if rng.random() < 0.8 else -1
+    n = 1 if rng.random() < 0.6 else 2
+    m.both_arms(flex=0.4 * _window(u, 0, 0.15), elbow=1.4 * _window(u, 0, 0.15))
+    for k in range(n):
+        a = 0.12 + k * 0.8 / n
+        w = 0.8 / n
+        chamber = _bump(u, a, a + 0.9 * w)
+        extend = _bump(u, a + 0.3 * w, a + 0.6 * w)
+        knee = np.clip(1.7 * chamber - 1.65 * extend, 0.0, None)  # straight at full extension
+        m.leg(s, flex=1.3 * amp * chamber, knee=knee, ankle=0.3 * extend)
+        m.trunk(bend=-0.2 * chamber)
 
 
-def generate_clip(label: int, subject: int, rng: np.random.Generator, seed: int = 0,
-                  second_person_prob: float = 0.3, drop_prob: float = 0.25,
-                  noise_std: float = 0.008) -> np.ndarray:
-    """One clip of class ``label`` by ``subject``: float32 (M, T, 25, 3)."""
-    T = int(rng.integers(40, 121))
-    L = _subject_lengths(subject, seed)
-    angles = _action_angles(label, T, rng)
-    body = _pose(angles, L)
-    yaw, pitch = rng.uniform(-np.pi / 4, np.pi / 4), rng.uniform(-0.15, 0.15)
-    pos = np.array([rng.uniform(-0.5, 0.5), rng.uniform(-1.1, -0.8), rng.uniform(2.5, 3.5)])
-    people = [_place(body, angles, yaw, pitch, pos)]
-    if rng.random() < second_person_prob:  # an idle bystander swaying beside the actor
-        idle = _neutral(T)
-        idle['twist'] = 0.1 * np.sin(np.linspace(0, 2 * np.pi * rng.uniform(0.3, 1), T))
-        other = _pose(idle, _subject_lengths(subject + 1000, seed))
-        offset = pos + np.array([rng.choice([-1, 1]) * rng.uniform(0.8, 1.4), 0, rng.uniform(-0.3, 0.5)])
-        people.append(_place(other, idle, rng.uniform(-np.pi / 4, np.pi / 4), pitch, offset))
-    kp = np.stack(people).astype(np.float64)
-    kp += rng.normal(0, noise_std, kp.shape)
-    if rng.random() < drop_prob:  # Kinect loses a few joints for a few frames
+def _squat(m: _Motion, u, rng, amp):
+    n = int(rng.integers(1, 4))
+    depth = 0.5 - 0.5 * np.cos(2 * np.pi * n * np.clip((u - 0.08) / 0.84, 0, 1))
+    depth = depth * rng.uniform(0.75, 1.05) * amp
+    m.leg(+1, flex=1.75 * depth, knee=2.2 * depth)
+    m.leg(-1, flex=1.75 * depth, knee=2.2 * depth)
+    m.trunk(bend=0.55 * depth)
+    m.both_arms(flex=1.5 * depth, elbow=0.1 * depth)
+
+
+def _jump(m: _Motion, u, rng, amp):
+    n = int(rng.integers(1, 4))
+    height = rng.uniform(0.15, 0.35) * amp
+    x = np.clip((u - 0.08) / 0.84, 0, 1) * n
+    phase = x - np.minimum(np.floor(x), n - 1)  # 0..1 within each jump
+    crouch = _bump(phase, 0.0, 0.38) + _bump(phase, 0.72, 1.0) * 0.8
+    flight = np.clip((phase - 0.33) / 0.42, 0, 1)
+    air = np.where((phase > 0.33) & (phase < 0.75), 4 * flight * (1 - flight), 0.0)
+    m.leg(+1, flex=0.9 * crouch, knee=1.3 * crouch, ankle=-0.3 * air)
+    m.leg(-1, flex=0.9 * crouch, knee=1.3 * crouch, ankle=-0.3 * air)
+    m.trunk(bend=0.35 * crouch)
+    m.both_arms(flex=-0.6 * crouch + 2.3 * air * amp, elbow=0.2)
+    m.lift += height * air
+
+
+def _clap(m: _Motion, u, rng, amp):
+    e = _window(u, 0.0, 0.15) * (1 - _window(u, 0.85, 1.0))
+    n = _cycles(rng, 1.5, 2.6, m.T, 1.0)
+    together = 0.5 + 0.5 * np.sin(2 * np.pi * n * u + rng.uniform(0, 2 * np.pi))
+    m.both_arms(flex=rng.uniform(1.0, 1.4) * amp * e, elbow=0.6 * e,
+                hadd=e * (-0.2 + 0.75 * together))
+
+
+def _walk(m: _Motion, u, rng, amp):
+    e = _window(u, 0.0, 0.1) * (1 - _window(u, 0.9, 1.0))
+    n = _cycles(rng, 0.7, 1.1, m.T, 1.0)
+    ph = 2 * np.pi * n * u + rng.uniform(0, 2 * np.pi)
+    for s, sign in ((+1, 1.0), (-1, -1.0)):
+        lift = np.maximum(0.0, sign * np.sin(ph)) * e * amp
+        m.leg(s, flex=0.75 * lift, knee=1.3 * lift, ankle=0.2 * lift)
+        m.arm(s, flex=-0.45 * sign * np.sin(ph) * e * amp, elbow=0.35 * e)
+    m.trunk(side=0.04 * np.sin(ph) * e)
+
+
+def _bow(m: _Motion, u, rng, amp):
+    down = _window(u, 0.12, 0.42) * (1 - _window(u, 0.62, 0.92))
+    bend = rng.uniform(1.0, 1.4) * amp * down
+    m.trunk(bend=bend, head=0.25 * down)
+    m.both_arms(flex=0.9 * bend, hadd=0.1 * down)  # arms keep hanging
+    m.leg(+1, knee=0.12 * down, flex=0.06 * down)
+    m.leg(-1, knee=0.12 * down, flex=0.06 * down)
+    m.root[:, 2] += 0.12 * bend  # hips move back for balance
+
+
+def _arm_circles(m: _Motion, u, rng, amp):
+    e = _window(u, 0.0, 0.18) * (1 - _window(u, 0.85, 1.0))
+    n = _cycles(rng, 1.0, 1.8, m.T, 1.0)
+    th = 2 * np.pi * n * u * (1 if rng.random() < 0.7 else -1)
+    r = rng.uniform(0.25, 0.45) * amp
+    m.both_arms(abd=e * (rng.uniform(1.3, 1.6) + r * np.cos(th)), flex=e * r * np.sin(th))
+
+
+def _sit_down(m: _Motion, u, rng, amp):
+    a = rng.uniform(0.08, 0.3)
+    down = _window(u, a, a + rng.uniform(0.35, 0.5))
+    m.leg(+1, flex=1.5 * down, knee=1.55 * down)
+    m.leg(-1, flex=1.5 * down, knee=1.55 * down)
+    lean = np.sin(np.pi * down) * 0.5 * amp + 0.1 * down
+    m.trunk(bend=lean)
+    m.both_arms(flex=0.4 * down + 0.4 * np.sin(np.pi * down), elbow=0.8 * down)
+
+
+def _raise_arms(m: _Motion, u, rng, amp):
+    up = _window(u, 0.08, 0.35) * (1 - _window(u, 0.68, 0.92))
+    high = rng.uniform(2.5, 2.95) * min(amp, 1.05)
+    shake = 0.1 * np.sin(2 * np.pi * _cycles(rng, 1.5, 2.5, m.T, 1.0) * u) \
+        * (rng.random() < 0.5) * up
+    if rng.random() < 0.5:  # through the front
+        m.both_arms(flex=high * up + shake, abd=0.2 * up, elbow=0.2 * up)
+    else:  # through the side
+        m.both_arms(abd=high * up + shake, flex=0.2 * up, elbow=0.2 * up)
+    m.trunk(bend=-0.08 * up, head=-0.15 * up)
+
+
+def _side_step(m: _Motion, u, rng, amp):
+    """Feet are planned first (one moves at a time, lifted), the pelvis follows,
+    and hip abduction is solved so that each foot lands where it was planned."""
+    body = m.body
+    n = int(rng.integers(1, 4))
+    s = 1 if rng.random() < 0.5 else -1
+    step = rng.uniform(0.25, 0.4) * amp
+    back = rng.random() < 0.4  # step out, then come back
+    edges = np.linspace(0.08, 0.92, n * (2 if back else 1) + 1)
+    hip_w = {+1: body.offsets[R_HIP, 0], -1: body.offsets[L_HIP, 0]}
+    foot = {+1: np.zeros(m.T), -1: np.zeros(m.T)}
+    lifted = {+1: np.zeros(m.T), -1: np.zeros(m.T)}
+    root = np.zeros(m.T)
+    for i in range(len(edges) - 1):
+        a, b = edges[i], edges[i + 1]
+        w = b - a
+        d = s if (not back or i < n) else -s
+        foot[d] += d * step * _window(u, a, a + 0.5 * w)  # lead foot
+        lifted[d] += _bump(u, a, a + 0.5 * w)
+        foot[-d] += d * step * _window(u, a + 0.5 * w, b)  # trailing foot
+        lifted[-d] += _bump(u, a + 0.5 * w, b)
+        root += d * step * _window(u, a + 0.1 * w, b - 0.1 * w)
+    leg_len = body.thigh + body.shank
+    for side in (+1, -1):
+        reach = side * (foot[side] - root) / leg_len  # outward foot offset from the hip
+        m.leg(side, abd=np.arcsin(np.clip(reach, -0.8, 0.8)), knee=0.5 * lifted[side],
+              flex=0.25 * lifted[side])
+    m.root[:, 0] += root
+    m.both_arms(abd=0.1 + 0.1 * (lifted[+1] + lifted[-1]))
+
+
+_ACTIONS: Tuple[Callable, ...] = (_wave, _punch, _kick, _squat, _jump, _clap, _walk, _bow,
+                                  _arm_circles, _sit_down, _raise_arms, _side_step)
+#: nominal duration (frames at 30 fps) of each class before speed variation
+_NOMINAL_FRAMES = (75, 70, 70, 85, 75, 65, 85, 80, 75, 80, 75, 80)
+assert len(_ACTIONS) == len(ACTION_CLASSES) == len(_NOMINAL_FRAMES)
+
+
+def _idle(m: _Motion, u, rng, amp=1.0):
+    """Background person: sway, look around, maybe arms crossed / hands on hips."""
+    ph = rng.uniform(0, 2 * np.pi, 3)
+    m.root[:, 0] += 0.02 * np.sin(2 * np.pi * rng.uniform(0.3, 1.0) * u + ph[0])
+    m.ang[NECK, 2] += 0.4 * np.sin(2 * np.pi * rng.uniform(0.2, 0.8) * u + ph[1])
+    pose = rng.integers(0, 3)
+    if pose == 1:  # arms crossed
+        m.both_arms(flex=0.5, hadd=0.6, elbow=2.1)
+    elif pose == 2:  # hands on hips
+        m.both_arms(abd=0.5, elbow=1.6, hadd=-0.4)
+    else:
+        m.both_arms(abd=0.1, elbow=0.2 + 0.15 * np.sin(2 * np.pi * u + ph[2]))
+
+
+def _posture_drift(m: _Motion, rng):
+    """Slow, small random posture changes on every bone (style, not action)."""
+    t = np.linspace(0, 1, m.T)
+    freq = rng.uniform(0.2, 1.0, (NUM_JOINTS, 3, 1))
+    phase = rng.uniform(0, 2 * np.pi, (NUM_JOINTS, 3, 1))
+    drift = rng.normal(0, 1, (NUM_JOINTS, 3, 1)) + np.sin(2 * np.pi * freq * t + phase)
+    m.ang += _DRIFT_SCALE[:, None, None] * drift
+    m.ang[[L_ELB, R_ELB], 1] += np.array([-1, 1])[:, None] * 0.1  # arms not glued to the body
+    m.ang[[L_WRI, R_WRI], 0] += 0.15  # relaxed elbows
+
+
+def _stance(body: _Body, m: _Motion) -> np.ndarray:
+    """Spine-base trajectory (T, 3) that keeps the supporting foot on the floor.
+
+    The supporting leg is the longer one in vertical extent each frame; the root
+    goes back (+z) by how far that leg's ankle would otherwise move forward.
+    """
+    ext_y, ext_z = [], []
+    for knee_j, ank in ((R_KNEE, R_ANK), (L_KNEE, L_ANK)):
+        hip, abd = m.ang[knee_j, 0], m.ang[knee_j, 1]
+        shank = hip + m.ang[ank, 0]  # world pitch of the shank (knee flexion < 0)
+        ext_y.append(np.cos(abd) * (body.thigh * np.cos(hip) + body.shank * np.cos(shank)))
+        ext_z.append(body.thigh * np.sin(hip) + body.shank * np.sin(shank))
+    ext_y, ext_z = np.stack(ext_y), np.stack(ext_z)
+    support = np.argmax(ext_y, axis=0)
+    frames = np.arange(m.T)
+    root = m.root.copy()
+    root[:, 1] += body.hip_drop + ext_y[support, frames] + body.ankle_height + m.lift
+    root[:, 2] += ext_z[support, frames]
+    return root
+
+
+def _flat_feet(m: _Motion):
+    """Ankle angles that keep a foot parallel to the floor."""
+    for knee_j, ank, foot in ((R_KNEE, R_ANK, R_FOOT), (L_KNEE, L_ANK, L_FOOT)):
+        m.ang[foot, 0] -= m.ang[knee_j, 0] + m.ang[ank, 0]
+
+
+def _simulate(body: _Body, action: Callable, T: int, rng: np.random.Generator,
+              amp: float) -> np.ndarray:
+    """World coordinates (T, V, 3), floor at y = 0, body facing -z at yaw 0."""
+    m = _Motion(T)
+    m.body = body
+    lead_in, lead_out = rng.uniform(0.0, 0.12, 2)
+    u = np.clip((np.arange(T) / max(T - 1, 1) - lead_in) / (1 - lead_in - lead_out), 0, 1)
+    action(m, u, rng, amp)
+    _posture_drift(m, rng)
+    _flat_feet(m)
+    return forward_kinematics(body.offsets, m.ang, _stance(body, m), m.yaw)
+
+
+def clip_name(subject: int, label: int, rep: int, camera: int, setup: int = 1) -> str:
+    """NTU-style sample name ``SsssCcccPpppRrrrAaaa`` (action 1-based)."""
+    return f'S{setup:03d}C{camera:03d}P{subject:03d}R{rep:03d}A{label + 1:03d}'
+
+
+def generate_clip(subject: int, label: int, rep: int, seed: int = 0,
+                  body: Optional[_Body] = None) -> Dict:
+    """One annotation (PoseDataset format) for (subject, label, repetition).
+
+    Deterministic in (seed, subject, label, rep); independent of the rest of
+    the dataset, so a larger dataset contains the clips of a smaller one.
+    """
+    if not 0 <= label < len(ACTION_CLASSES):
+        raise ValueError(f'label must be in [0, {len(ACTION_CLASSES)}), got {label}')
+    body = body or subject_body(subject, seed)
+    rng = np.random.default_rng([seed, subject, label, rep])
+    T = int(np.clip(round(_NOMINAL_FRAMES[label] / body.speed * rng.uniform(0.75, 1.3)),
+                    40, 120))
+    amp = body.amplitude * rng.uniform(0.8, 1.15)
+    people = [_simulate(body, _ACTIONS[label], T, rng, amp)]
+
+    if rng.random() < 0.3:  # an idle person beside the actor
+        other = subject_body(int(rng.integers(1000, 2000)), seed)
+        pos = _simulate(other, _idle, T, rng, 1.0)
+        offset = (rng.choice([-1, 1]) * rng.uniform(0.9, 1.5), 0, rng.uniform(-0.3, 0.8))
+        pos = _rot('y', np.array(rng.uniform(-0.6, 0.6))) @ pos[..., None]
+        present = np.ones(T, bool)
+        if rng.random() < 0.5:  # walks in late / leaves early
+            span = int(rng.integers(T // 2, T + 1))
+            start = int(rng.integers(0, T - span + 1))
+            present[:] = False
+            present[start:start + span] = True
+        people.append((pos[..., 0] + offset) * present[:, None, None])
+
+    # camera: yaw about the vertical, height, distance, tilt
+    camera = int(rng.integers(1, 4))
+    yaw = np.deg2rad(_CAMERA_YAW_DEG[camera] + rng.uniform(-20, 20))
+    shift = np.array([rng.uniform(-0.5, 0.5), -rng.uniform(0.75, 1.25), rng.uniform(2.5, 3.5)])
+    to_camera = _rot('x', np.array(np.deg2rad(rng.uniform(-10, 10)))) @ _rot('y', np.array(yaw))
+    kp = np.stack(people)  # (M, T, V, 3)
+    valid = np.any(kp != 0, axis=-1, keepdims=True)
+    kp = (np.einsum('ab,mtvb->mtva', to_camera, kp) + to_camera @ shift) * valid
+
+    sigma = np.full(NUM_JOINTS, rng.uniform(0.003, 0.012))
+    sigma[[L_TIP, L_THUMB, R_TIP, R_THUMB]] *= 2.5
+    kp = (kp + rng.normal(0, 1, kp.shape) * sigma[:, None]) * valid
+
+    if rng.random() < 0.25 and T > 10:  # Kinect tracking loss
         for _ in range(int(rng.integers(1, 4))):
-            v = int(rng.integers(0, NUM_JOINTS))
-            start = int(rng.integers(0, T - 5))
-            kp[0, start:start + int(rng.integers(3, 12)), v] = 0.0
-    return kp.astype(np.float32)
+            t0 = int(rng.integers(2, T - 8))
+            t1 = t0 + int(rng.integers(1, 7))
+            if rng.random() < 0.2:
+                kp[:, t0:t1] = 0  # the whole frame, for everybody
+            else:
+                group = list(_TRACKING_GROUPS[rng.integers(len(_TRACKING_GROUPS))])
+                kp[0, t0:t1, group] = 0
+    return dict(frame_dir=clip_name(subject, label, rep, camera), label=int(label),
+                total_frames=T, img_shape=(1080, 1920), original_shape=(1080, 1920),
+                keypoint=kp.astype(np.float32), subject=int(subject))
 
 
-def generate_dataset(num_subjects: int = 10, clips_per_class_per_subject: int = 5,
-                     num_classes: int = len(ACTION_CLASSES), seed: int = 0,
-                     train_subjects: Optional[List[int]] = None) -> dict:
-    """Generate a PoseDataset-format dict with a cross-subject split.
+def generate_dataset(num_subjects: int = 10, clips_per_class_per_subject: int = 10,
+                     num_classes: int = len(ACTION_CLASSES), seed: int = 0) -> Dict:
+    """Generate a synthetic NTU-25 skeleton dataset in PoseDataset format.
 
-    Subjects are numbered 1..num_subjects; odd ones train (``xsub_train``),
-    even ones test (``xsub_val``) unless ``train_subjects`` is given.
+    Args:
+        num_subjects (int): subjects 1..num_subjects (>= 2: odd ids train,
+            even ids val).
+        clips_per_class_per_subject (int): repetitions R001.. of each action.
+        num_classes (int): use the first ``num_classes`` of :data:`ACTION_CLASSES`.
+        seed (int): everything is a function of the seed.
+
+    Returns:
+        dict: ``split`` = {xsub_train, xsub_val (odd / even subjects), xview_train,
+        xview_val (cameras 2, 3 / camera 1, as in NTU)} lists of names;
+        ``annotations`` = list of dicts with ``frame_dir`` (``S001C002P003R001A005``),
+        ``label`` (0-based int), ``total_frames`` T, ``img_shape`` /
+        ``original_shape`` (1080, 1920), ``keypoint`` float32 (M, T, 25, 3) with
+        M in {1, 2} and 40 <= T <= 120, ``subject`` (int).
     """
+    if num_subjects < 2:
+        raise ValueError(f'num_subjects must be >= 2 for a cross-subject split, got {num_subjects}')
+    if clips_per_class_per_subject < 1:
+        raise ValueError(f'clips_per_class_per_subject must be >= 1, got {clips_per_class_per_subject}')
     if not 1 <= num_classes <= len(ACTION_CLASSES):
         raise ValueError(f'num_classes must be in [1, {len(ACTION_CLASSES)}], got {num_classes}')
-    if num_subjects < 2:
-        raise ValueError('num_subjects must be >= 2 to form a cross-subject split')
-    train = set(train_subjects) if train_subjects else {s for s in range(1, num_subjects + 1) if s % 2}
-    rng = np.random.default_rng(seed)
-    annotations, split = [], dict(xsub_train=[], xsub_val=[])
+    annotations = []
     for subject in range(1, num_subjects + 1):
+        body = subject_body(subject, seed)
         for label in range(num_classes):
             for rep in range(1, clips_per_class_per_subject + 1):
-                kp = generate_clip(label, subject, rng, seed=seed)
-                name = f'S001C001P{subject:03d}R{rep:03d}A{label + 1:03d}'
-                annotations.append(dict(
-                    frame_dir=name, label=label, total_frames=kp.shape[1],
-                    img_shape=(1080, 1920), original_shape=(1080, 1920),
-                    keypoint=kp, subject=subject))
-                split['xsub_train' if subject in train else 'xsub_val'].append(name)
+                annotations.append(generate_clip(subject, label, rep, seed, body))
+    split = dict(
+        xsub_train=[a['frame_dir'] for a in annotations if a['subject'] % 2 == 1],
+        xsub_val=[a['frame_dir'] for a in annotations if a['subject'] % 2 == 0],
+        xview_train=[a['frame_dir'] for a in annotations if a['frame_dir'][4:8] != 'C001'],
+        xview_val=[a['frame_dir'] for a in annotations if a['frame_dir'][4:8] == 'C001'])
     return dict(split=split, annotations=annotations)
 
 
-def write_dataset(path: str, **kwargs) -> Tuple[int, int]:
-    """Generate and write the pickle atomically. Returns (#train, #val)."""
+def write_dataset(path: str, **kwargs) -> Dict:
+    """Generate (kwargs of :func:`generate_dataset`) and write the pickle atomically."""
     data = generate_dataset(**kwargs)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix='.tmp')
+    path = os.path.abspath(path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.tmp_', suffix='.pkl')
     try:
         with os.fdopen(fd, 'wb') as f:
             pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -289,4 +601,4 @@ def write_dataset(path: str, **kwargs) -> Tuple[int, int]:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
-    return len(data['split']['xsub_train']), len(data['split']['xsub_val'])
+    return data

@@ -44,3 +44,15 @@ def prepare_checkpoint_trust(cfg, named_files=(), resume_auto: bool = False) -> 
     trust_config_checkpoints(cfg)
     if resume_auto:
         trust_directory(cfg.work_dir)
+
+
+def shutdown_distributed() -> None:
+    """Leave the process group cleanly.
+
+    Without this, a gloo rank that reaches interpreter exit while its peer is
+    still tearing down can abort (SIGABRT) after a successful run.
+    """
+    import torch.distributed as torch_dist
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()

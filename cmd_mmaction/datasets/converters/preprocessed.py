@@ -1,0 +1,186 @@
+"""Import already-preprocessed arrays (CrosSCLR / CMD / IKEM style) -> PoseDataset samples.
+
+Inputs per part (e.g. train or val):
+
+* data ``.npy`` ``(N, C=3, T, V, M)`` (memory-mapped, read one sample at a time);
+* label ``.pkl`` holding ``(names, labels)`` or ``(names, labels, frame_counts)`` (tuple
+  or list), loaded with :func:`safe_load_label_pickle`, which admits only builtin
+  containers / str / numbers and numpy arrays / scalars;
+* optional ``num_frame.npy`` ``(N,)``.
+
+Valid length of sample i: ``num_frame[i]`` if given, else ``frame_counts[i]`` from the label
+pickle, else the index of its last not-all-zero frame + 1 (trailing zero frames trimmed).
+A length above T (IKEM stores raw lengths next to data resampled to 50 frames) keeps all T
+frames and records ``raw_total_frames`` in the annotation. All-zero bodies are dropped;
+a trailing ``.skeleton`` is stripped from names.
+"""
+import io
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+import numpy as np
+
+from .common import (BadFileError, ConversionSummary, ConvertedSample, PathLike,
+                     SkipSample, convert_items, make_annotation, write_pose_dataset)
+
+IMG_SHAPE = (1080, 1920)
+
+_BUILTINS = {'list', 'tuple', 'dict', 'set', 'frozenset', 'str', 'int', 'float', 'bool',
+             'complex', 'bytes', 'bytearray'}
+_NUMPY = {
+    ('numpy._core.multiarray', '_reconstruct'), ('numpy._core.multiarray', 'scalar'),
+    ('numpy._core.numeric', '_frombuffer'), ('numpy', 'ndarray'), ('numpy', 'dtype'),
+}
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    """Unpickler that refuses every global except plain data types."""
+
+    def find_class(self, module, name):
+        if module == '__builtin__':  # protocol-2 pickles written by Python 2 / numpy
+            module = 'builtins'
+        if module == 'numpy.core' or module.startswith('numpy.core.'):
+            module = 'numpy._core' + module[len('numpy.core'):]
+        if module == 'builtins' and name in _BUILTINS:
+            return super().find_class(module, name)
+        if (module, name) in _NUMPY:
+            return super().find_class(module, name)
+        if module == '_codecs' and name == 'encode':  # bytes in protocol-2 numpy pickles
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f'refusing to load global {module}.{name}')
+
+
+def safe_load_label_pickle(path: PathLike):
+    """Load a label pickle admitting only builtin containers/str/numbers and numpy data."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f'label file not found: {path}')
+    with open(path, 'rb') as f:
+        raw = f.read()
+    try:
+        return _RestrictedUnpickler(io.BytesIO(raw), encoding='latin1').load()
+    except pickle.UnpicklingError as err:
+        raise ValueError(f'{path}: {err}') from None
+    except (EOFError, ValueError, TypeError, AttributeError) as err:
+        raise ValueError(f'{path}: not a readable label pickle ({err})') from None
+
+
+@dataclass
+class PreprocessedPart:
+    """One data/label pair and the split name its samples go to."""
+    data: PathLike
+    label: PathLike
+    split: str
+    num_frame: Optional[PathLike] = None
+
+
+def _as_int_list(values, path: Path, what: str) -> List[int]:
+    out = []
+    for i, v in enumerate(values):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+            if isinstance(v, (float, np.floating)) and float(v).is_integer():
+                v = int(v)
+            else:
+                raise BadFileError(path, None, f'{what}[{i}] = {v!r} is not an integer')
+        out.append(int(v))
+    return out
+
+
+def read_label_pickle(path: PathLike):
+    """-> (names, labels, frame_counts or None), validated."""
+    path = Path(path)
+    obj = safe_load_label_pickle(path)
+    if not isinstance(obj, (tuple, list)) or len(obj) not in (2, 3):
+        raise BadFileError(path, None, 'expected a (names, labels) or (names, labels, '
+                                       f'frame_counts) tuple, got {type(obj).__name__}'
+                                       + (f' of length {len(obj)}'
+                                          if isinstance(obj, (tuple, list)) else ''))
+    names = [str(n) for n in obj[0]]
+    labels = _as_int_list(obj[1], path, 'labels')
+    counts = _as_int_list(obj[2], path, 'frame_counts') if len(obj) == 3 else None
+    if len(labels) != len(names) or (counts is not None and len(counts) != len(names)):
+        raise BadFileError(path, None, f'{len(names)} names but {len(labels)} labels'
+                           + (f' and {len(counts)} frame counts' if counts is not None else ''))
+    return names, labels, counts
+
+
+def valid_length(sample: np.ndarray) -> int:
+    """Index of the last not-all-zero frame + 1 of a ``(C, T, V, M)`` sample."""
+    nonzero = (sample != 0).any(axis=(0, 2, 3))
+    idx = np.flatnonzero(nonzero)
+    return int(idx[-1]) + 1 if idx.size else 0
+
+
+class PreprocessedImporter:
+    """Import ``(N, C, T, V, M)`` arrays + label pickles into one PoseDataset pickle.
+
+    Args:
+        strict: raise on the first bad sample (e.g. negative label) instead of skipping.
+        progress: show an mmengine ProgressBar.
+    """
+
+    def __init__(self, strict: bool = False, progress: bool = True):
+        self.strict = strict
+        self.progress = progress
+        self.summary = ConversionSummary()
+
+    def _convert_part(self, part: PreprocessedPart) -> List[ConvertedSample]:
+        data_path, label_path = Path(part.data), Path(part.label)
+        if not data_path.is_file():
+            raise FileNotFoundError(f'data file not found: {data_path}')
+        data = np.load(data_path, mmap_mode='r', allow_pickle=False)
+        if data.ndim != 5 or data.shape[1] != 3:
+            raise BadFileError(data_path, None,
+                               f'expected an (N, C=3, T, V, M) array, got shape {data.shape}')
+        names, labels, counts = read_label_pickle(label_path)
+        if len(names) != data.shape[0]:
+            raise BadFileError(label_path, None,
+                               f'{len(names)} names but {data_path} has {data.shape[0]} samples')
+        if part.num_frame is not None:
+            num_frame = np.load(part.num_frame, allow_pickle=False).reshape(-1)
+            if num_frame.shape[0] != data.shape[0]:
+                raise BadFileError(part.num_frame, None, f'{num_frame.shape[0]} entries but '
+                                   f'{data_path} has {data.shape[0]} samples')
+            counts = [int(n) for n in num_frame]
+        max_t = data.shape[2]
+
+        def convert(i: int):
+            name = names[i][:-len('.skeleton')] if names[i].endswith('.skeleton') else names[i]
+            if labels[i] < 0:
+                raise BadFileError(label_path, None, f'sample {i} ({name}): negative label '
+                                   f'{labels[i]}', reason='bad label')
+            length = valid_length(data[i]) if counts is None else counts[i]
+            if length <= 0:
+                raise SkipSample('no frames', f'frame count {length}')
+            extra = {}
+            if length > max_t:
+                extra['raw_total_frames'] = length
+                self.summary.add_note('frame count above T (kept T frames)')
+                length = max_t
+            sample = np.asarray(data[i, :, :length], dtype=np.float32)  # (C, T, V, M)
+            keypoint = sample.transpose(3, 1, 2, 0)  # (M, T, V, C)
+            bodies = (keypoint != 0).any(axis=(1, 2, 3))
+            if not bodies.any():
+                raise SkipSample('all zeros')
+            yield ConvertedSample(
+                make_annotation(name, labels[i], keypoint[bodies], IMG_SHAPE, **extra),
+                (part.split,))
+
+        return convert_items(range(data.shape[0]), convert, lambda i: names[i],
+                             self.summary, strict=self.strict, progress=self.progress)
+
+    def convert(self, parts: Sequence[PreprocessedPart], out: PathLike) -> ConversionSummary:
+        samples: List[ConvertedSample] = []
+        for part in parts:
+            samples.extend(self._convert_part(part))
+        split_names = list(dict.fromkeys(p.split for p in parts))
+        write_pose_dataset(samples, split_names, out, self.summary)
+        return self.summary
+
+
+def import_preprocessed(parts: Sequence[PreprocessedPart], out: PathLike,
+                        strict: bool = False, progress: bool = True) -> ConversionSummary:
+    """Functional front end of :class:`PreprocessedImporter`."""
+    return PreprocessedImporter(strict=strict, progress=progress).convert(parts, out)
