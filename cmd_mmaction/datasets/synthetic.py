@@ -217,8 +217,9 @@ class _Motion:
     Side sign ``s``: +1 right (x > 0), -1 left, so the same numbers mirror.
     """
 
-    def __init__(self, T: int):
+    def __init__(self, T: int, body: '_Body'):
         self.T = T
+        self.body = body
         self.ang = np.zeros((NUM_JOINTS, 3, T))
         self.root = np.zeros((T, 3))
         self.lift = np.zeros(T)
@@ -257,31 +258,49 @@ class _Motion:
         self.arm(-1, **kw)
 
 
-def _cycles(rng, low: float, high: float, T: int, speed: float) -> float:
-    """Repetition count for a clip: a per-second rate scaled by its duration."""
-    return max(1.0, rng.uniform(low, high) * speed * T / FPS)
+def _cycles(rng, low: float, high: float, m: '_Motion') -> float:
+    """Repetition count: a rate (Hz) in [low, high] times the subject's tempo,
+    times the clip's duration."""
+    return max(1.0, rng.uniform(low, high) * m.body.speed * m.T / FPS)
 
+
+def _hold(u, up0: float, up1: float, down0: float, down1: float) -> np.ndarray:
+    """Ramp up on [up0, up1], hold, ramp down on [down0, down1]."""
+    return _window(u, up0, up1) * (1 - _window(u, down0, down1))
+
+
+# Each action has several styles (rng-chosen) so that a posture alone rarely
+# gives the class away: an overhead wave looks like raised arms, a side kick
+# like a side step, a T-pose arm raise like arm circles, a knee strike like
+# walking in place, a jumping jack like both ...
 
 def _wave(m: _Motion, u, rng, amp):
-    e = _window(u, 0.0, 0.18) * (1 - _window(u, 0.82, 1.0))
-    n = _cycles(rng, 0.9, 1.6, m.T, 1.0)
+    e = _hold(u, 0.0, 0.18, 0.82, 1.0)
+    n = _cycles(rng, 0.9, 1.6, m)
     osc = np.sin(2 * np.pi * n * u + rng.uniform(0, 2 * np.pi))
-    m.arm(+1, flex=0.3 * e, abd=rng.uniform(1.2, 1.6) * e,
-          elbow_roll=e * (1.6 + 0.45 * amp * osc), elbow=0.25 * e)
+    style = rng.integers(3)
+    if style == 0:  # upper arm out, forearm up, the forearm swings
+        m.arm(+1, flex=0.3 * e, abd=rng.uniform(1.2, 1.6) * e,
+              elbow_roll=e * (1.6 + 0.45 * amp * osc), elbow=0.25 * e)
+    elif style == 1:  # whole arm overhead, sweeping side to side
+        m.arm(+1, abd=e * (rng.uniform(2.3, 2.7) + 0.3 * amp * osc), elbow=0.2 * e)
+    else:  # arm forward, sweeping across
+        m.arm(+1, flex=rng.uniform(1.1, 1.5) * e, elbow=0.8 * e, hadd=0.35 * amp * osc * e)
     m.trunk(side=-0.05 * e)
 
 
 def _punch(m: _Motion, u, rng, amp):
-    guard = _window(u, 0.0, 0.15) * (1 - _window(u, 0.88, 1.0))
+    guard = _hold(u, 0.0, 0.15, 0.88, 1.0)
     m.both_arms(flex=0.55 * guard, abd=0.15 * guard, hadd=0.25 * guard, elbow=2.0 * guard)
     n = int(rng.integers(2, 6))
     lead = 1 if rng.random() < 0.5 else -1
+    one_arm = rng.random() < 0.35  # repeated jabs with the lead arm only
     starts = np.linspace(0.15, 0.85, n + 1)
     for i in range(n):
         a, b = starts[i], starts[i + 1]
         x = np.clip((u - a) / (b - a), 0, 1)
         pulse = np.where(x < 0.3, _smoothstep(x / 0.3), 1 - _smoothstep((x - 0.3) / 0.5))
-        s = lead if i % 2 == 0 else -lead
+        s = lead if (one_arm or i % 2 == 0) else -lead
         m.arm(s, flex=0.95 * amp * pulse, elbow=-1.9 * amp * pulse, hadd=0.1 * pulse)
         m.trunk(twist=0.25 * s * pulse)
 
@@ -289,77 +308,129 @@ def _punch(m: _Motion, u, rng, amp):
 def _kick(m: _Motion, u, rng, amp):
     s = 1 if rng.random() < 0.8 else -1
     n = 1 if rng.random() < 0.6 else 2
-    m.both_arms(flex=0.4 * _window(u, 0, 0.15), elbow=1.4 * _window(u, 0, 0.15))
+    style = rng.integers(3)  # front kick, side kick, knee strike
+    ready = _window(u, 0, 0.15)
+    m.both_arms(flex=0.4 * ready, elbow=1.4 * ready)
     for k in range(n):
         a = 0.12 + k * 0.8 / n
         w = 0.8 / n
         chamber = _bump(u, a, a + 0.9 * w)
         extend = _bump(u, a + 0.3 * w, a + 0.6 * w)
         knee = np.clip(1.7 * chamber - 1.65 * extend, 0.0, None)  # straight at full extension
-        m.leg(s, flex=1.3 * amp * chamber, knee=knee, ankle=0.3 * extend)
-        m.trunk(bend=-0.2 * chamber)
+        if style == 0:
+            m.leg(s, flex=1.3 * amp * chamber, knee=knee, ankle=0.3 * extend)
+            m.trunk(bend=-0.2 * chamber)
+        elif style == 1:
+            m.leg(s, abd=1.0 * amp * chamber, flex=0.3 * chamber, knee=knee)
+            m.trunk(side=0.35 * s * chamber)  # lean away from the kicking leg
+        else:
+            m.leg(s, flex=1.6 * amp * chamber, knee=2.1 * chamber)
+            m.both_arms(flex=-0.3 * chamber, elbow=-0.6 * chamber)  # pull the hands down
+            m.trunk(bend=0.2 * chamber)
 
 
 def _squat(m: _Motion, u, rng, amp):
     n = int(rng.integers(1, 4))
     depth = 0.5 - 0.5 * np.cos(2 * np.pi * n * np.clip((u - 0.08) / 0.84, 0, 1))
-    depth = depth * rng.uniform(0.75, 1.05) * amp
+    depth = depth * rng.uniform(0.55, 1.05) * amp
     m.leg(+1, flex=1.75 * depth, knee=2.2 * depth)
     m.leg(-1, flex=1.75 * depth, knee=2.2 * depth)
     m.trunk(bend=0.55 * depth)
-    m.both_arms(flex=1.5 * depth, elbow=0.1 * depth)
+    held = _hold(u, 0.0, 0.1, 0.9, 1.0)
+    arms = rng.integers(3)
+    if arms == 0:  # forward for balance
+        m.both_arms(flex=1.5 * depth, elbow=0.1 * depth)
+    elif arms == 1:  # hands behind the head
+        m.both_arms(flex=2.0 * held, abd=0.6 * held, elbow=2.4 * held)
+    else:  # hands on the hips
+        m.both_arms(abd=0.5 * held, hadd=-0.4 * held, elbow=1.6 * held)
 
 
 def _jump(m: _Motion, u, rng, amp):
     n = int(rng.integers(1, 4))
-    height = rng.uniform(0.15, 0.35) * amp
+    style = rng.integers(3)  # arm swing, arms down, jumping jack
+    height = rng.uniform(0.15, 0.35) * amp * (0.5 if style == 2 else 1.0)
     x = np.clip((u - 0.08) / 0.84, 0, 1) * n
     phase = x - np.minimum(np.floor(x), n - 1)  # 0..1 within each jump
     crouch = _bump(phase, 0.0, 0.38) + _bump(phase, 0.72, 1.0) * 0.8
     flight = np.clip((phase - 0.33) / 0.42, 0, 1)
     air = np.where((phase > 0.33) & (phase < 0.75), 4 * flight * (1 - flight), 0.0)
+    if style == 2:
+        crouch = 0.4 * crouch
+        spread = _bump(phase, 0.3, 1.0)
+        m.leg(+1, abd=0.3 * spread)
+        m.leg(-1, abd=0.3 * spread)
+        m.both_arms(abd=2.7 * amp * spread)
+    elif style == 0:
+        m.both_arms(flex=-0.6 * crouch + 2.3 * air * amp, elbow=0.2)
+    else:
+        m.both_arms(flex=-0.3 * crouch, elbow=0.3 + 0.3 * crouch)
     m.leg(+1, flex=0.9 * crouch, knee=1.3 * crouch, ankle=-0.3 * air)
     m.leg(-1, flex=0.9 * crouch, knee=1.3 * crouch, ankle=-0.3 * air)
     m.trunk(bend=0.35 * crouch)
-    m.both_arms(flex=-0.6 * crouch + 2.3 * air * amp, elbow=0.2)
     m.lift += height * air
 
 
 def _clap(m: _Motion, u, rng, amp):
-    e = _window(u, 0.0, 0.15) * (1 - _window(u, 0.85, 1.0))
-    n = _cycles(rng, 1.5, 2.6, m.T, 1.0)
+    e = _hold(u, 0.0, 0.15, 0.85, 1.0)
+    n = _cycles(rng, 1.5, 2.6, m)
     together = 0.5 + 0.5 * np.sin(2 * np.pi * n * u + rng.uniform(0, 2 * np.pi))
-    m.both_arms(flex=rng.uniform(1.0, 1.4) * amp * e, elbow=0.6 * e,
-                hadd=e * (-0.2 + 0.75 * together))
+    style = rng.integers(3)  # chest height, low, overhead
+    if style == 2:
+        m.both_arms(abd=e * (2.35 + 0.5 * amp * together), flex=0.25 * e, elbow=0.3 * e)
+    else:
+        flex = rng.uniform(1.0, 1.4) if style == 0 else rng.uniform(0.5, 0.8)
+        m.both_arms(flex=flex * amp * e, elbow=(0.6 if style == 0 else 0.9) * e,
+                    hadd=e * (-0.2 + 0.75 * together))
 
 
 def _walk(m: _Motion, u, rng, amp):
-    e = _window(u, 0.0, 0.1) * (1 - _window(u, 0.9, 1.0))
-    n = _cycles(rng, 0.7, 1.1, m.T, 1.0)
+    e = _hold(u, 0.0, 0.1, 0.9, 1.0)
+    n = _cycles(rng, 0.7, 1.1, m)
     ph = 2 * np.pi * n * u + rng.uniform(0, 2 * np.pi)
+    knee_lift = rng.uniform(0.45, 1.3) * amp  # strolling ... high knees
+    swing = rng.uniform(0.15, 0.7)
     for s, sign in ((+1, 1.0), (-1, -1.0)):
-        lift = np.maximum(0.0, sign * np.sin(ph)) * e * amp
-        m.leg(s, flex=0.75 * lift, knee=1.3 * lift, ankle=0.2 * lift)
-        m.arm(s, flex=-0.45 * sign * np.sin(ph) * e * amp, elbow=0.35 * e)
+        lift = np.maximum(0.0, sign * np.sin(ph)) * e
+        m.leg(s, flex=knee_lift * lift, knee=1.7 * knee_lift * lift, ankle=0.2 * lift)
+        m.arm(s, flex=-swing * sign * np.sin(ph) * e, elbow=0.35 * e)
     m.trunk(side=0.04 * np.sin(ph) * e)
 
 
 def _bow(m: _Motion, u, rng, amp):
-    down = _window(u, 0.12, 0.42) * (1 - _window(u, 0.62, 0.92))
-    bend = rng.uniform(1.0, 1.4) * amp * down
-    m.trunk(bend=bend, head=0.25 * down)
-    m.both_arms(flex=0.9 * bend, hadd=0.1 * down)  # arms keep hanging
+    down = _hold(u, 0.12, 0.42, 0.62, 0.92)
+    bend = rng.uniform(0.5, 1.45) * amp * down
+    m.trunk(bend=bend, head=rng.uniform(0.1, 0.4) * down)
+    hands = rng.integers(3)
+    if hands == 0:  # arms keep hanging
+        m.both_arms(flex=0.9 * bend, hadd=0.1 * down)
+    elif hands == 1:  # hands together in front
+        m.both_arms(flex=0.9 * bend + 0.3 * down, hadd=0.5 * down, elbow=0.7 * down)
+    else:  # hands slide down the thighs
+        m.both_arms(flex=0.55 * bend, elbow=0.2 * down)
     m.leg(+1, knee=0.12 * down, flex=0.06 * down)
     m.leg(-1, knee=0.12 * down, flex=0.06 * down)
     m.root[:, 2] += 0.12 * bend  # hips move back for balance
 
 
 def _arm_circles(m: _Motion, u, rng, amp):
-    e = _window(u, 0.0, 0.18) * (1 - _window(u, 0.85, 1.0))
-    n = _cycles(rng, 1.0, 1.8, m.T, 1.0)
+    e = _hold(u, 0.0, 0.18, 0.85, 1.0)
+    style = rng.integers(3)  # small side circles (both / right arm), windmill
+    if style == 2:
+        n = max(1, int(round(_cycles(rng, 0.5, 0.9, m))))
+        phi = 2 * np.pi * n * _window(u, 0.05, 0.95)  # whole turns: ends where it started
+        offset = np.pi if rng.random() < 0.4 else 0.0  # alternating arms
+        m.arm(+1, flex=phi, abd=0.25 * e, elbow=0.15)
+        m.arm(-1, flex=phi + offset * e, abd=0.25 * e, elbow=0.15)
+        return
+    n = _cycles(rng, 1.0, 1.8, m)
     th = 2 * np.pi * n * u * (1 if rng.random() < 0.7 else -1)
     r = rng.uniform(0.25, 0.45) * amp
-    m.both_arms(abd=e * (rng.uniform(1.3, 1.6) + r * np.cos(th)), flex=e * r * np.sin(th))
+    circle = dict(abd=e * (rng.uniform(1.3, 1.6) + r * np.cos(th)), flex=e * r * np.sin(th))
+    if style == 0:
+        m.both_arms(**circle)
+    else:
+        m.arm(+1, **circle)
 
 
 def _sit_down(m: _Motion, u, rng, amp):
@@ -367,20 +438,32 @@ def _sit_down(m: _Motion, u, rng, amp):
     down = _window(u, a, a + rng.uniform(0.35, 0.5))
     m.leg(+1, flex=1.5 * down, knee=1.55 * down)
     m.leg(-1, flex=1.5 * down, knee=1.55 * down)
-    lean = np.sin(np.pi * down) * 0.5 * amp + 0.1 * down
-    m.trunk(bend=lean)
-    m.both_arms(flex=0.4 * down + 0.4 * np.sin(np.pi * down), elbow=0.8 * down)
+    m.trunk(bend=np.sin(np.pi * down) * 0.5 * amp + rng.uniform(-0.15, 0.15) * down)
+    arms = rng.integers(3)
+    if arms == 0:  # hands land on the thighs
+        m.both_arms(flex=0.4 * down + 0.4 * np.sin(np.pi * down), elbow=0.8 * down)
+    elif arms == 1:  # arms crossed
+        held = _window(u, 0.0, 0.15)
+        m.both_arms(flex=0.5 * held, hadd=0.6 * held, elbow=2.1 * held)
+    else:  # reach back for the chair, then rest
+        m.both_arms(flex=-0.5 * np.sin(np.pi * down) + 0.3 * down, abd=0.2 * down,
+                    elbow=0.5 * down)
 
 
 def _raise_arms(m: _Motion, u, rng, amp):
-    up = _window(u, 0.08, 0.35) * (1 - _window(u, 0.68, 0.92))
-    high = rng.uniform(2.5, 2.95) * min(amp, 1.05)
-    shake = 0.1 * np.sin(2 * np.pi * _cycles(rng, 1.5, 2.5, m.T, 1.0) * u) \
+    reps = 1 if rng.random() < 0.7 else 2
+    edges = np.linspace(0.06, 0.94, reps + 1)
+    up = sum(_hold(u, a, a + 0.3 * (b - a), b - 0.3 * (b - a), b)
+             for a, b in zip(edges[:-1], edges[1:]))
+    shake = 0.1 * np.sin(2 * np.pi * _cycles(rng, 1.5, 2.5, m) * u) \
         * (rng.random() < 0.5) * up
-    if rng.random() < 0.5:  # through the front
-        m.both_arms(flex=high * up + shake, abd=0.2 * up, elbow=0.2 * up)
-    else:  # through the side
-        m.both_arms(abd=high * up + shake, flex=0.2 * up, elbow=0.2 * up)
+    style = rng.integers(3)  # through the front / the side to overhead, or a T-pose
+    if style == 0:
+        m.both_arms(flex=rng.uniform(2.5, 2.95) * up + shake, abd=0.2 * up, elbow=0.2 * up)
+    elif style == 1:
+        m.both_arms(abd=rng.uniform(2.5, 2.95) * up + shake, flex=0.2 * up, elbow=0.2 * up)
+    else:
+        m.both_arms(abd=rng.uniform(1.35, 1.65) * up + shake, elbow=0.1 * up)
     m.trunk(bend=-0.08 * up, head=-0.15 * up)
 
 
@@ -390,10 +473,9 @@ def _side_step(m: _Motion, u, rng, amp):
     body = m.body
     n = int(rng.integers(1, 4))
     s = 1 if rng.random() < 0.5 else -1
-    step = rng.uniform(0.25, 0.4) * amp
+    step = min(rng.uniform(0.25, 0.4) * amp, 0.9 / n)  # stay within ~1 m of the start
     back = rng.random() < 0.4  # step out, then come back
     edges = np.linspace(0.08, 0.92, n * (2 if back else 1) + 1)
-    hip_w = {+1: body.offsets[R_HIP, 0], -1: body.offsets[L_HIP, 0]}
     foot = {+1: np.zeros(m.T), -1: np.zeros(m.T)}
     lifted = {+1: np.zeros(m.T), -1: np.zeros(m.T)}
     root = np.zeros(m.T)
@@ -412,14 +494,20 @@ def _side_step(m: _Motion, u, rng, amp):
         m.leg(side, abd=np.arcsin(np.clip(reach, -0.8, 0.8)), knee=0.5 * lifted[side],
               flex=0.25 * lifted[side])
     m.root[:, 0] += root
-    m.both_arms(abd=0.1 + 0.1 * (lifted[+1] + lifted[-1]))
+    if rng.random() < 0.3:  # hands on the hips
+        held = _hold(u, 0.0, 0.08, 0.92, 1.0)
+        m.both_arms(abd=0.5 * held, hadd=-0.4 * held, elbow=1.6 * held)
+    else:
+        m.both_arms(abd=0.1 + rng.uniform(0.1, 0.5) * (lifted[+1] + lifted[-1]))
 
 
 _ACTIONS: Tuple[Callable, ...] = (_wave, _punch, _kick, _squat, _jump, _clap, _walk, _bow,
                                   _arm_circles, _sit_down, _raise_arms, _side_step)
 #: nominal duration (frames at 30 fps) of each class before speed variation
 _NOMINAL_FRAMES = (75, 70, 70, 85, 75, 65, 85, 80, 75, 80, 75, 80)
-assert len(_ACTIONS) == len(ACTION_CLASSES) == len(_NOMINAL_FRAMES)
+#: arm sides (+1 right, -1 left) an action leaves free for incidental gestures
+_FREE_ARMS = ((-1,), (), (1, -1), (), (), (), (), (), (), (1, -1), (), (1, -1))
+assert len(_ACTIONS) == len(ACTION_CLASSES) == len(_NOMINAL_FRAMES) == len(_FREE_ARMS)
 
 
 def _idle(m: _Motion, u, rng, amp=1.0):
@@ -474,17 +562,46 @@ def _flat_feet(m: _Motion):
         m.ang[foot, 0] -= m.ang[knee_j, 0] + m.ang[ank, 0]
 
 
+def _gesture(m: _Motion, u, rng, side: int):
+    """An incidental arm gesture (touch head / face, hand on hip, reach) that has
+    nothing to do with the label: actions are recognised despite it."""
+    start = rng.uniform(0.0, 0.7)
+    bump = _bump(u, start, start + rng.uniform(0.25, 0.6)) * rng.uniform(0.6, 1.0)
+    kind = rng.integers(0, 4)
+    if kind == 0:  # touch the head
+        m.arm(side, flex=2.3 * bump, abd=0.3 * bump, elbow=2.3 * bump)
+    elif kind == 1:  # hand to the face
+        m.arm(side, flex=1.2 * bump, hadd=0.5 * bump, elbow=2.3 * bump)
+    elif kind == 2:  # hand on the hip
+        m.arm(side, abd=0.5 * bump, hadd=-0.4 * bump, elbow=1.6 * bump)
+    else:  # reach forward
+        m.arm(side, flex=1.0 * bump, elbow=0.4 * bump)
+
+
 def _simulate(body: _Body, action: Callable, T: int, rng: np.random.Generator,
-              amp: float) -> np.ndarray:
-    """World coordinates (T, V, 3), floor at y = 0, body facing -z at yaw 0."""
-    m = _Motion(T)
-    m.body = body
-    lead_in, lead_out = rng.uniform(0.0, 0.12, 2)
-    u = np.clip((np.arange(T) / max(T - 1, 1) - lead_in) / (1 - lead_in - lead_out), 0, 1)
+              amp: float, free_arms: Tuple[int, ...] = ()) -> np.ndarray:
+    """World coordinates (T, V, 3), floor at y = 0, body facing -z at yaw 0.
+
+    The action runs on a warped clock ``u`` in [0, 1] that starts after an idle
+    lead-in and ends before an idle lead-out (together 0-55 % of the clip);
+    ``free_arms`` (sides the action leaves alone) may make an unrelated gesture.
+    """
+    m = _Motion(T, body)
+    lead_in, lead_out = rng.uniform(0.0, 0.3), rng.uniform(0.0, 0.25)
+    lin = np.clip((np.arange(T) / max(T - 1, 1) - lead_in) / (1 - lead_in - lead_out), 0, 1)
+    warp = rng.uniform(-0.5, 0.5)  # monotone: d/du = 1 + warp * cos(pi u) > 0
+    u = lin + warp / np.pi * np.sin(np.pi * lin)
     action(m, u, rng, amp)
+    if free_arms and rng.random() < 0.4:
+        _gesture(m, np.arange(T) / max(T - 1, 1), rng, int(rng.choice(free_arms)))
+    if rng.random() < 0.5:  # the subject turns a little during the clip
+        a = rng.uniform(0.0, 0.6)
+        m.yaw += rng.uniform(-0.5, 0.5) * _window(np.arange(T) / max(T - 1, 1), a, a + 0.4)
     _posture_drift(m, rng)
     _flat_feet(m)
-    return forward_kinematics(body.offsets, m.ang, _stance(body, m), m.yaw)
+    root = _stance(body, m)
+    root = (_rot('y', m.yaw) @ root[..., None])[..., 0]  # stance offsets turn with the body
+    return forward_kinematics(body.offsets, m.ang, root, m.yaw)
 
 
 def clip_name(subject: int, label: int, rep: int, camera: int, setup: int = 1) -> str:
@@ -505,8 +622,8 @@ def generate_clip(subject: int, label: int, rep: int, seed: int = 0,
     rng = np.random.default_rng([seed, subject, label, rep])
     T = int(np.clip(round(_NOMINAL_FRAMES[label] / body.speed * rng.uniform(0.75, 1.3)),
                     40, 120))
-    amp = body.amplitude * rng.uniform(0.8, 1.15)
-    people = [_simulate(body, _ACTIONS[label], T, rng, amp)]
+    amp = body.amplitude * rng.uniform(0.7, 1.2)
+    people = [_simulate(body, _ACTIONS[label], T, rng, amp, _FREE_ARMS[label])]
 
     if rng.random() < 0.3:  # an idle person beside the actor
         other = subject_body(int(rng.integers(1000, 2000)), seed)
@@ -525,10 +642,11 @@ def generate_clip(subject: int, label: int, rep: int, seed: int = 0,
     camera = int(rng.integers(1, 4))
     yaw = np.deg2rad(_CAMERA_YAW_DEG[camera] + rng.uniform(-20, 20))
     shift = np.array([rng.uniform(-0.5, 0.5), -rng.uniform(0.75, 1.25), rng.uniform(2.5, 3.5)])
-    to_camera = _rot('x', np.array(np.deg2rad(rng.uniform(-10, 10)))) @ _rot('y', np.array(yaw))
+    tilt = _rot('x', np.array(np.deg2rad(rng.uniform(-10, 10))))
     kp = np.stack(people)  # (M, T, V, 3)
     valid = np.any(kp != 0, axis=-1, keepdims=True)
-    kp = (np.einsum('ab,mtvb->mtva', to_camera, kp) + to_camera @ shift) * valid
+    # p_camera = tilt @ (yaw @ p_world + shift)
+    kp = (np.einsum('ab,mtvb->mtva', tilt @ _rot('y', np.array(yaw)), kp) + tilt @ shift) * valid
 
     sigma = np.full(NUM_JOINTS, rng.uniform(0.003, 0.012))
     sigma[[L_TIP, L_THUMB, R_TIP, R_THUMB]] *= 2.5
@@ -588,7 +706,8 @@ def generate_dataset(num_subjects: int = 10, clips_per_class_per_subject: int = 
 
 
 def write_dataset(path: str, **kwargs) -> Dict:
-    """Generate (kwargs of :func:`generate_dataset`) and write the pickle atomically."""
+    """Generate (kwargs of :func:`generate_dataset`) and write the pickle atomically
+    (temporary file in the same folder, then ``os.replace``). Returns the data."""
     data = generate_dataset(**kwargs)
     path = os.path.abspath(path)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -596,6 +715,9 @@ def write_dataset(path: str, **kwargs) -> Dict:
     try:
         with os.fdopen(fd, 'wb') as f:
             pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -103,7 +103,9 @@ def read_skeleton_file(path: PathLike) -> Dict[str, np.ndarray]:
     num_frames = reader.next_int('the number of frames')
     if num_frames < 0:
         raise reader.error(f'negative frame count {num_frames}', line=1)
-    tracks: Dict[str, np.ndarray] = {}
+    # frames are collected per body and stacked only once the whole file parsed, so a
+    # garbled frame count cannot trigger a huge allocation
+    observed: Dict[str, Dict[int, np.ndarray]] = {}
     for t in range(num_frames):
         num_bodies = reader.next_int(f'the number of bodies of frame {t + 1}')
         if num_bodies < 0:
@@ -124,10 +126,14 @@ def read_skeleton_file(path: PathLike) -> Dict[str, np.ndarray]:
                 raise reader.error(f'{what} has {num_joints} joints, expected {NUM_JOINTS}',
                                    line=reader.pos)
             joints = reader.next_block(NUM_JOINTS, 12, f'joints of {what}')
-            if body_id not in tracks:
-                tracks[body_id] = np.zeros((num_frames, NUM_JOINTS, 3), dtype=np.float32)
-            tracks[body_id][t] = joints[:, :3]
+            observed.setdefault(body_id, {})[t] = joints[:, :3]
     reader.check_at_end()
+    tracks: Dict[str, np.ndarray] = {}
+    for body_id, frames in observed.items():
+        track = np.zeros((num_frames, NUM_JOINTS, 3), dtype=np.float32)
+        for t, joints in frames.items():
+            track[t] = joints
+        tracks[body_id] = track
     return tracks
 
 
@@ -249,7 +255,10 @@ class NTUConverter:
 def convert_ntu(data_dirs: Sequence[PathLike], out: PathLike, benchmark: str = 'ntu60',
                 missing_list: Optional[PathLike] = None, normalize: bool = False,
                 strict: bool = False, progress: bool = True) -> ConversionSummary:
-    """Functional front end of :class:`NTUConverter`; ``missing_list`` is a one-name-per-line file."""
+    """Functional front end of :class:`NTUConverter`.
+
+    ``missing_list`` is a one-name-per-line file of samples to skip.
+    """
     missing = read_name_list(missing_list, '.skeleton') if missing_list else ()
     converter = NTUConverter(benchmark, missing, normalize=normalize, strict=strict,
                              progress=progress)

@@ -19,7 +19,7 @@ the line among the label file's non-blank lines), truncated to ``max_frames`` (3
 Videos present in neither split list are skipped and counted.
 """
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 

@@ -151,19 +151,25 @@ class PreprocessedImporter:
             if labels[i] < 0:
                 raise BadFileError(label_path, None, f'sample {i} ({name}): negative label '
                                    f'{labels[i]}', reason='bad label')
-            length = valid_length(data[i]) if counts is None else counts[i]
-            if length <= 0:
-                raise SkipSample('no frames', f'frame count {length}')
+            if counts is None:
+                length = valid_length(data[i])
+                if length == 0:
+                    raise SkipSample('all zeros')
+            else:
+                length = counts[i]
+                if length <= 0:
+                    raise SkipSample('no frames', f'frame count {length}')
             extra = {}
             if length > max_t:
                 extra['raw_total_frames'] = length
-                self.summary.add_note('frame count above T (kept T frames)')
                 length = max_t
             sample = np.asarray(data[i, :, :length], dtype=np.float32)  # (C, T, V, M)
             keypoint = sample.transpose(3, 1, 2, 0)  # (M, T, V, C)
             bodies = (keypoint != 0).any(axis=(1, 2, 3))
             if not bodies.any():
                 raise SkipSample('all zeros')
+            if extra:
+                self.summary.add_note('frame count above T (kept T frames)')
             yield ConvertedSample(
                 make_annotation(name, labels[i], keypoint[bodies], IMG_SHAPE, **extra),
                 (part.split,))

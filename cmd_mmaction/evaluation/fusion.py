@@ -1,0 +1,95 @@
+"""Multi-stream score fusion and top-k accuracy (METHODS.md §7.1, multi-stream fusion)."""
+from typing import Dict, Optional, Sequence
+
+import numpy as np
+
+__all__ = ['fuse_scores', 'topk_accuracy', 'softmax']
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of ``scores`` (N, C), computed stably in float64."""
+    scores = np.asarray(scores, dtype=np.float64)
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def fuse_scores(scores: Sequence[np.ndarray],
+                weights: Optional[Sequence[float]] = None) -> np.ndarray:
+    """Weighted mean of per-stream class scores.
+
+    ``fused = sum_i w_i * scores_i / sum_i w_i``; with equal weights this is the
+    plain mean (CMD's ``view='all'`` averages the streams' logits). Dividing by
+    the weight sum does not change the ranking, only the scale.
+
+    Args:
+        scores (Sequence[np.ndarray]): one array per stream, each (N, C), same
+            sample order.
+        weights (Sequence[float], optional): one non-negative weight per stream,
+            not all zero. None: equal weights.
+
+    Returns:
+        np.ndarray: fused scores, float64, shape (N, C).
+    """
+    if len(scores) == 0:
+        raise ValueError('fuse_scores: no score arrays given')
+    arrays = [np.asarray(s, dtype=np.float64) for s in scores]
+    for i, arr in enumerate(arrays):
+        if arr.ndim != 2:
+            raise ValueError(f'fuse_scores: stream {i} scores must be (N, C), got shape '
+                             f'{arr.shape}')
+        if arr.shape != arrays[0].shape:
+            raise ValueError(f'fuse_scores: stream {i} has shape {arr.shape}, stream 0 has '
+                             f'{arrays[0].shape}')
+        if not np.isfinite(arr).all():
+            raise ValueError(f'fuse_scores: stream {i} scores contain NaN or inf')
+    if weights is None:
+        weights = [1.0] * len(arrays)
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.shape != (len(arrays), ):
+        raise ValueError(f'fuse_scores: {len(arrays)} streams need {len(arrays)} weights, got '
+                         f'{weights.tolist()}')
+    if not np.isfinite(weights).all() or (weights < 0).any() or weights.sum() <= 0:
+        raise ValueError(f'fuse_scores: weights must be finite, non-negative and not all '
+                         f'zero, got {weights.tolist()}')
+    fused = sum(w * arr for w, arr in zip(weights, arrays))
+    return fused / weights.sum()
+
+
+def topk_accuracy(scores: np.ndarray, labels: np.ndarray,
+                  ks: Sequence[int] = (1, 5)) -> Dict[int, float]:
+    """Fraction of samples whose true class is among the ``k`` best scores.
+
+    A sample counts as correct at ``k`` when fewer than ``k`` *other* classes
+    score greater than or equal to its true class: ties count against the
+    sample, so a constant score vector is never correct (for C > k).
+
+    Args:
+        scores (np.ndarray): class scores, (N, C).
+        labels (np.ndarray): true class indices in ``[0, C)``, (N,).
+        ks (Sequence[int]): values of ``k``, each in ``[1, C]``.
+
+    Returns:
+        dict: ``{k: accuracy}`` with accuracies as fractions in [0, 1].
+    """
+    scores = np.asarray(scores)
+    labels = np.asarray(labels)
+    if scores.ndim != 2 or scores.shape[0] == 0:
+        raise ValueError(f'topk_accuracy: scores must be (N, C) with N > 0, got shape '
+                         f'{scores.shape}')
+    if not np.isfinite(scores).all():
+        raise ValueError('topk_accuracy: scores contain NaN or inf')
+    num, num_classes = scores.shape
+    if labels.shape != (num, ) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f'topk_accuracy: labels must be {num} integers, got shape '
+                         f'{labels.shape} dtype {labels.dtype}')
+    if labels.min() < 0 or labels.max() >= num_classes:
+        raise ValueError(f'topk_accuracy: labels must lie in [0, {num_classes}), got range '
+                         f'[{labels.min()}, {labels.max()}]')
+    for k in ks:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) \
+                or not 1 <= k <= num_classes:
+            raise ValueError(f'topk_accuracy: k must be an int in [1, {num_classes}], got {k!r}')
+    true_score = scores[np.arange(num), labels][:, None]
+    # classes other than the true one that score at least as high
+    rank = (scores >= true_score).sum(axis=1) - 1
+    return {int(k): float((rank < k).mean()) for k in ks}

@@ -1,0 +1,11 @@
+# CMD pretraining schedule on PKU-MMD II (METHODS.md §6.1): SGD 0.01, momentum 0.9, wd 1e-4,
+# 1001 epochs, lr x0.1 once 801 epochs are finished, ckpt every 10 epochs.
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4))
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=1001, val_begin=10, val_interval=10)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[801], gamma=0.1)]
+default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=3),
+                     logger=dict(interval=50))
+auto_scale_lr = dict(enable=False, base_batch_size=64)
