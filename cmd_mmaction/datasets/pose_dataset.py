@@ -9,8 +9,17 @@ from mmengine.logging import MMLogger
 
 from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
-from .safe_pickle import safe_loads
+from .safe_pickle import safe_load, safe_loads
 from .subset import per_class_subset
+
+
+def _safe_read(path: str):
+    """Safely unpickle a local file (streamed) or any mmengine file backend path."""
+    if isinstance(fileio.get_file_backend(path), fileio.LocalBackend):
+        return safe_load(path)  # FileNotFoundError names the path
+    if not fileio.exists(path):
+        raise FileNotFoundError(f'annotation file not found: {path}')
+    return safe_loads(fileio.get(path), source=path)
 
 
 @DATASETS.register_module()
@@ -86,9 +95,7 @@ class SkeletonPoseDataset(PoseDataset):
         if not str(path).endswith('.pkl'):
             raise ValueError(f'{path}: the annotation file must be a .pkl (PoseDataset '
                              'pickle)')
-        if not fileio.exists(path):
-            raise FileNotFoundError(f'annotation file not found: {path}')
-        annotations, splits = self._unpack(safe_loads(fileio.get(path), source=path))
+        annotations, splits = self._unpack(_safe_read(path))
         names = [self._sample_name(ann, i) for i, ann in enumerate(annotations)]
         duplicates = [n for n, c in Counter(names).items() if c > 1]
         if duplicates:
@@ -236,7 +243,7 @@ class SkeletonPoseDataset(PoseDataset):
         if 'skeleton' in self.data_prefix:
             name = data_info['filename' if 'filename' in data_info else 'frame_dir']
             ske_path = osp.join(self.data_prefix['skeleton'], name + '.pkl')
-            skeleton = safe_loads(fileio.get(ske_path), source=ske_path)
+            skeleton = _safe_read(ske_path)
             if not isinstance(skeleton, dict):
                 raise ValueError(f'{ske_path}: expected a dict of sample fields, got '
                                  f'{type(skeleton).__name__}')

@@ -96,15 +96,9 @@ class SafeUnpickler(pickle.Unpickler):
             f'{self.source}: persistent ids are not allowed in annotation pickles')
 
 
-def safe_loads(data: bytes, source: str = '<bytes>') -> Any:
-    """Unpickle ``data`` allowing only :data:`ALLOWED_GLOBALS`.
-
-    Raises:
-        pickle.UnpicklingError: on a forbidden global or a corrupt stream; the
-            message starts with ``source``.
-    """
+def _load(file, source: str) -> Any:
     try:
-        return SafeUnpickler(io.BytesIO(data), source=source).load()
+        return SafeUnpickler(file, source=source).load()
     except pickle.UnpicklingError as err:
         if str(err).startswith(source):
             raise
@@ -115,8 +109,19 @@ def safe_loads(data: bytes, source: str = '<bytes>') -> Any:
         ) from err
 
 
+def safe_loads(data: bytes, source: str = '<bytes>') -> Any:
+    """Unpickle ``data`` allowing only :data:`ALLOWED_GLOBALS`.
+
+    Raises:
+        pickle.UnpicklingError: on a forbidden global or a corrupt stream; the
+            message starts with ``source``.
+    """
+    return _load(io.BytesIO(data), source)
+
+
 def safe_load(path: 'str | os.PathLike') -> Any:
-    """Load a pickle file allowing only :data:`ALLOWED_GLOBALS`.
+    """Load a pickle file allowing only :data:`ALLOWED_GLOBALS` (streamed, so a
+    multi-GB annotation file is not held twice in memory).
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
@@ -127,5 +132,4 @@ def safe_load(path: 'str | os.PathLike') -> Any:
     if not os.path.isfile(path):
         raise FileNotFoundError(f'annotation file not found: {path}')
     with open(path, 'rb') as f:
-        data = f.read()
-    return safe_loads(data, source=path)
+        return _load(f, path)

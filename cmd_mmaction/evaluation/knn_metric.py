@@ -134,7 +134,9 @@ class KNNMetric(BaseMetric):
                 if feat.ndim != 1:
                     raise ValueError(f'KNNMetric: `{FEAT_PREFIX}{name}` must be 1-D per '
                                      f'sample, got shape {tuple(feat.shape)}')
-                feats[name] = feat.to(device='cpu', dtype=torch.float32)
+                # copy: a row view of the batch output would keep (and, when results
+                # are pickled for collection, serialise) the whole batch's storage
+                feats[name] = feat.to(device='cpu', dtype=torch.float32, copy=True)
             self.results.append(dict(feats=feats, label=self._label(sample),
                                      bank=bool(sample['knn_bank'])))
 
