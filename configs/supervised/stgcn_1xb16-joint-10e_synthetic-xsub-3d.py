@@ -9,7 +9,7 @@ model = dict(
     backbone=dict(type='STGCN', graph_cfg=dict(layout='nturgb+d', mode='stgcn_spatial')),
     cls_head=dict(type='GCNHead', num_classes=num_classes, in_channels=256))
 
-dataset_type = 'PoseDataset'
+dataset_type = 'SkeletonPoseDataset'  # mmaction2 PoseDataset + validation + safe unpickling
 ann_file = 'data/synthetic/synthetic_ntu25.pkl'
 clip_len = 48
 train_pipeline = [
