@@ -9,8 +9,8 @@ num_person = 2
 view_pipeline = [
     dict(type='TemporalCropResize', clip_len=clip_len, ratio=(0.1, 1.0), min_len=clip_len),
     # exactly one spatial augmentation per view, p = 0.5 each
-    dict(type='RandomChoice', transforms=[[dict(type='RandomShear', amplitude=1.0)],
-                                          [dict(type='JointCorruption')]]),
+    dict(type='RandomChoiceOf', transforms=[dict(type='RandomShear', amplitude=1.0),
+                                            dict(type='JointCorruption')]),
 ]
 pretrain_pipeline = [
     dict(type='PreNormalize3D'),
