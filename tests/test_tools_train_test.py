@@ -67,7 +67,7 @@ def test_resume_continues_from_last_epoch(trained):
 def test_dist_train_two_cpu_processes(tmp_path, tiny_synthetic_pkl):
     opts = _data_options(tiny_synthetic_pkl) + SMALL + ['train_cfg.max_epochs=1']
     env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS='1',
-               PORT=str(29500 + os.getpid() % 1000))
+               PYTHON=sys.executable, PORT=str(29500 + os.getpid() % 1000))
     proc = subprocess.run(['bash', str(ROOT / 'tools/dist_train.sh'), str(CONFIG), '2',
                            '--work-dir', str(tmp_path), '--cfg-options', *opts],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)

@@ -1,1 +1,5 @@
 """Submodules are imported here so that importing the package registers them."""
+from .momentum_encoder import MomentumEncoder, batch_shuffle, batch_unshuffle  # noqa: F401
+from .momentum_queue import MomentumQueue  # noqa: F401
+from .skeleton_encoder import SkeletonEncoder  # noqa: F401
+from .optim_constructor import TrainableOptimWrapperConstructor  # noqa: F401

@@ -5,6 +5,8 @@ dataset_type = 'SkeletonPoseDataset'
 ann_file = 'data/skeleton/ntu60_3d.pkl'
 clip_len = 64
 num_person = 2
+# frame_dir names the sample in dumps; total_frames is the raw length (IKEM time scale)
+meta_keys = ('frame_dir', 'total_frames', 'valid_len')
 
 view_pipeline = [
     dict(type='TemporalCropResize', clip_len=clip_len, ratio=(0.1, 1.0), min_len=clip_len),
@@ -17,7 +19,7 @@ pretrain_pipeline = [
     dict(type='ValidLength'),
     dict(type='MultiView', num_views=2, transforms=view_pipeline),
     dict(type='FormatGCNInput', num_person=num_person),
-    dict(type='PackActionInputs')
+    dict(type='PackActionInputs', meta_keys=meta_keys)
 ]
 # kNN protocol: deterministic 0.95 centre crop for bank and queries alike
 eval_pipeline = [
@@ -25,7 +27,7 @@ eval_pipeline = [
     dict(type='ValidLength'),
     dict(type='TemporalCropResize', clip_len=clip_len, test_mode=True),
     dict(type='FormatGCNInput', num_person=num_person),
-    dict(type='PackActionInputs')
+    dict(type='PackActionInputs', meta_keys=meta_keys)
 ]
 
 train_dataloader = dict(

@@ -1,6 +1,9 @@
+_base_ = ['../default_runtime.py']
 # CMD pretraining schedule on PKU-MMD II (METHODS.md §6.1): SGD 0.01, momentum 0.9, wd 1e-4,
 # 1001 epochs, lr x0.1 once 801 epochs are finished, ckpt every 10 epochs.
+# TrainableOptimWrapperConstructor leaves the momentum key encoders out of SGD.
 optim_wrapper = dict(
+    constructor='TrainableOptimWrapperConstructor',
     optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4))
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=1001, val_begin=10, val_interval=10)
 val_cfg = dict(type='ValLoop')
