@@ -2,12 +2,14 @@
 
 Same flags as mmaction2's ``tools/test.py``. The checkpoint named here is
 trusted for full unpickling (mmengine checkpoints hold non-tensor objects).
+``random-init`` instead of a checkpoint evaluates the seeded initial weights.
 """
 import argparse
 import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
@@ -15,11 +17,15 @@ from cmd_mmaction.engine import (prepare_checkpoint_trust, prepare_distributed,
                                  shutdown_distributed)
 from mmaction.registry import RUNNERS
 
+RANDOM_INIT = 'random-init'
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Test (and evaluate) a model')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        'checkpoint', help=f'checkpoint file, or {RANDOM_INIT!r} to evaluate the seeded '
+        'random initialisation (the floor a pretrained encoder must beat)')
     parser.add_argument('--work-dir', help='dir for the metrics file and logs')
     parser.add_argument('--dump', type=str,
                         help='dump predictions to a pickle file for offline evaluation')
@@ -49,9 +55,12 @@ def merge_args(cfg, args):
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
-    if not osp.isfile(args.checkpoint):
+    if args.checkpoint == RANDOM_INIT:
+        cfg.load_from = None  # the runner's seed fixes the initial weights
+    elif not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
-    cfg.load_from = args.checkpoint
+    else:
+        cfg.load_from = args.checkpoint
     return cfg
 
 
@@ -59,8 +68,11 @@ def main(argv=None):
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
     prepare_distributed(cfg, args.launcher)
-    prepare_checkpoint_trust(cfg, named_files=[args.checkpoint])
+    prepare_checkpoint_trust(cfg, named_files=[cfg.load_from] if cfg.load_from else [])
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    if args.checkpoint == RANDOM_INIT:  # the weights training would start from
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model.init_weights()
     try:
         metrics = runner.test()
     finally:

@@ -86,6 +86,7 @@ def main(argv=None):
         runner.train()
     finally:
         shutdown_distributed()
+    return runner
 
 
 if __name__ == '__main__':
