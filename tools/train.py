@@ -12,7 +12,7 @@ from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
 from cmd_mmaction.engine import (prepare_checkpoint_trust, prepare_distributed,
-                                 shutdown_distributed, use_amp)
+                                 select_resume_checkpoint, shutdown_distributed, use_amp)
 from mmaction.registry import RUNNERS
 
 
@@ -79,6 +79,8 @@ def main(argv=None):
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
     prepare_distributed(cfg, args.launcher)
+    if args.resume == 'auto':  # the last *complete* checkpoint, not blindly last_checkpoint
+        select_resume_checkpoint(cfg)
     prepare_checkpoint_trust(cfg, named_files=[cfg.get('load_from')],
                              resume_auto=args.resume == 'auto')
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)

@@ -1,7 +1,10 @@
 """Runtime pieces: CPU distributed/AMP support, checkpoint trust, hooks."""
+from .atomic_checkpoint import (AtomicLocalBackend, find_resumable_checkpoint,  # noqa: F401
+                                select_resume_checkpoint)
 from .checkpoint_trust import (trust_checkpoint, trust_config_checkpoints,  # noqa: F401
                                trust_directory)
 from .cpu_amp import CPUBF16OptimWrapper  # noqa: F401
 from .cpu_distributed import CPUCompatibleDDP, init_cpu_dist  # noqa: F401
+from .nonfinite import NonFiniteLossHook  # noqa: F401
 from .launch import (prepare_checkpoint_trust, prepare_distributed,  # noqa: F401
                      shutdown_distributed, use_amp)

@@ -10,6 +10,8 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
+# a NaN/Inf loss stops training before it reaches the weights (skip=True: skip the step)
+custom_hooks = [dict(type='NonFiniteLossHook', skip=False)]
 
 env_cfg = dict(
     cudnn_benchmark=False,
