@@ -1,0 +1,47 @@
+"""Tiny CMD pretraining runs through tools/train.py, shared by several test files."""
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tools import train as train_tool  # noqa: E402
+from tools.quickstart import CONFIG  # noqa: E402,F401  the main job's synthetic config
+
+TINY = ['model.backbone.hidden=8', 'model.backbone.num_layers=1',
+        'model.head.in_channels=16', 'model.head.hid_channels=16',
+        'model.queue_len=10', 'model.topk=4', 'train_dataloader.batch_size=4',
+        'train_dataloader.num_workers=1', 'train_dataloader.persistent_workers=False',
+        'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
+        'train_cfg.val_begin=100', 'param_scheduler.0.milestones=[2]',
+        # mmengine fills a scheduler's missing `end` with max_epochs and checkpoints it; a run
+        # cut short with a smaller max_epochs would then keep that end, so it is pinned
+        'param_scheduler.0.end=3']
+EVAL = [f'{loader}.{opt}' for loader in ('val_dataloader', 'test_dataloader')
+        for opt in ('num_workers=0', 'persistent_workers=False', 'batch_size=4')]
+
+
+def data_options(ann_file):
+    return [f'train_dataloader.dataset.ann_file={ann_file}'] + [
+        f'{loader}.dataset.{part}.ann_file={ann_file}'
+        for loader in ('val_dataloader', 'test_dataloader') for part in ('bank', 'query')]
+
+
+def train(work_dir, ann_file, epochs, *options, resume=False):
+    """Run tools/train.py in this process (``options``: more --cfg-options); returns the runner."""
+    argv = [CONFIG, '--work-dir', str(work_dir), '--cfg-options', *data_options(ann_file),
+            f'train_cfg.max_epochs={epochs}', *TINY, *EVAL, *options]
+    return train_tool.main(argv + (['--resume'] if resume else []))
+
+
+def logged_scalars(work_dir):
+    """(epoch, iter) -> logged training scalars, from every run in the work dir."""
+    records = {}
+    for path in sorted(Path(work_dir).glob('*/vis_data/scalars.json')):
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            if 'loss' in record:
+                records[(record['epoch'], record['iter'])] = record
+    return records
