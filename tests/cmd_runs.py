@@ -1,6 +1,7 @@
 """Tiny CMD pretraining runs through tools/train.py, shared by several test files."""
 import json
 import sys
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,10 +30,21 @@ def data_options(ann_file):
         for loader in ('val_dataloader', 'test_dataloader') for part in ('bank', 'query')]
 
 
+def unique_name():
+    """An experiment name no other run in this process has.
+
+    mmengine names a run's logger and visualizer instances by experiment name and the
+    start time in whole seconds; two runs of one config started within the same second
+    would share them, and the second would log into the first one's directory.
+    """
+    return f'run_{uuid.uuid4().hex[:12]}'
+
+
 def train(work_dir, ann_file, epochs, *options, resume=False):
     """Run tools/train.py in this process (``options``: more --cfg-options); returns the runner."""
     argv = [CONFIG, '--work-dir', str(work_dir), '--cfg-options', *data_options(ann_file),
-            f'train_cfg.max_epochs={epochs}', *TINY, *EVAL, *options]
+            f'train_cfg.max_epochs={epochs}', f'experiment_name={unique_name()}', *TINY, *EVAL,
+            *options]
     return train_tool.main(argv + (['--resume'] if resume else []))
 
 

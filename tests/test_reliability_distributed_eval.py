@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cmd_runs import CONFIG, EVAL, TINY, data_options, train
+from cmd_runs import CONFIG, EVAL, TINY, data_options, train, unique_name
 from tools import test as test_tool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ def test_two_process_knn_equals_one_process(tmp_path, tiny_synthetic_pkl):
     opts = data_options(tiny_synthetic_pkl) + TINY + EVAL + [
         'test_dataloader.batch_size=5', 'test_dataloader.dataset.query.indices=11']
     single = test_tool.main([CONFIG, ckpt, '--work-dir', str(tmp_path / 'one'),
-                             '--cfg-options', *opts])
+                             '--cfg-options', *opts, f'experiment_name={unique_name()}'])
     env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS='1', PYTHON=sys.executable,
                PORT=str(29600 + os.getpid() % 1000))
     proc = subprocess.run(['bash', str(ROOT / 'tools/dist_test.sh'), CONFIG, ckpt, '2',

@@ -77,15 +77,17 @@ def main(argv=None):
         opts += [f'train_cfg.max_epochs={args.epochs}',
                  f'train_cfg.val_begin={args.epochs}', f'train_cfg.val_interval={args.epochs}']
     train_dir = osp.join(args.work_dir, 'pretrain')
+    # distinct experiment names: mmengine keys a run's logger by name + start second
     runner = _run('train', train_tool,
-                  [args.config, '--work-dir', train_dir, '--cfg-options', *opts])
+                  [args.config, '--work-dir', train_dir, '--cfg-options', *opts,
+                   'experiment_name=quickstart_pretrain'])
     checkpoint = osp.join(train_dir, f'epoch_{runner.max_epochs}.pth')
     results = {}
     for name, ckpt in (('CMD pretrained', checkpoint), ('random init', test_tool.RANDOM_INIT)):
+        tag = name.replace(' ', '_')
         results[name] = _run('test', test_tool,
-                             [args.config, ckpt, '--work-dir',
-                              osp.join(args.work_dir, name.replace(' ', '_')),
-                              '--cfg-options', *opts])
+                             [args.config, ckpt, '--work-dir', osp.join(args.work_dir, tag),
+                              '--cfg-options', *opts, f'experiment_name=quickstart_{tag}'])
     print(f'\nCMD pretraining for {runner.max_epochs} epochs on {args.data} '
           f'({time.time() - start:.0f} s); kNN (k=1, cosine) on xsub_val with xsub_train '
           'as the bank:\n')

@@ -8,3 +8,4 @@ from .cpu_distributed import CPUCompatibleDDP, init_cpu_dist  # noqa: F401
 from .nonfinite import NonFiniteLossHook  # noqa: F401
 from .launch import (prepare_checkpoint_trust, prepare_distributed,  # noqa: F401
                      shutdown_distributed, use_amp)
+from .validation import validate_config  # noqa: F401

@@ -239,7 +239,7 @@ def loss_curve(data_file, steps, seed=0):
     for name, amp in (('fp32', False), ('amp', True)):
         model = copy.deepcopy(base).to(_device()).train()
         wrapper = _optim_wrapper(model, amp)
-        curves[name] = [float(model.train_step(b, wrapper)['loss']) for b in batches]
+        curves[name] = [model.train_step(b, wrapper)['loss'].detach().item() for b in batches]
     return curves
 
 

@@ -265,10 +265,16 @@ class LineReader:
         self.pos += num_lines
         try:
             values = np.array(' '.join(block).split(), dtype=np.float64)
-            if values.size == num_lines * values_per_line:
-                return values.reshape(num_lines, values_per_line)
         except ValueError:
-            pass
+            values = None
+        if values is not None and values.size == num_lines * values_per_line:
+            values = values.reshape(num_lines, values_per_line)
+            finite = np.isfinite(values).all(axis=1)
+            if finite.all():
+                return values
+            bad = int(np.flatnonzero(~finite)[0])
+            raise self.error(f'non-finite value (NaN/Inf) in {what}: {block[bad][:60]!r}',
+                             line=first + bad + 1)
         for offset, text in enumerate(block):  # slow path: find the bad line
             tokens = text.split()
             try:
