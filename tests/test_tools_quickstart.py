@@ -1,18 +1,6 @@
 """The README's main job (tools/quickstart.py) end to end, in a tiny mode."""
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tools import quickstart  # noqa: E402
-
-TINY = ['model.backbone.hidden=8', 'model.backbone.num_layers=1',
-        'model.head.in_channels=16', 'model.head.hid_channels=16',
-        'model.queue_len=16', 'model.topk=8', 'train_dataloader.batch_size=4',
-        'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-        'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
-        'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False']
+from cmd_runs import EVAL, TINY  # also puts the repository root on sys.path
+from tools import quickstart
 
 
 def test_format_table_rows_modalities_fused_last():
@@ -27,7 +15,7 @@ def test_format_table_rows_modalities_fused_last():
 def test_quickstart_pretrains_and_compares_with_random_init(tmp_path, tiny_synthetic_pkl,
                                                             capsys):
     results = quickstart.main(['--data', tiny_synthetic_pkl, '--work-dir', str(tmp_path),
-                               '--epochs', '1', '--cfg-options', *TINY])
+                               '--epochs', '1', '--cfg-options', *TINY, *EVAL])
     assert (tmp_path / 'pretrain/epoch_1.pth').is_file()
     assert set(results) == {'CMD pretrained', 'random init'}
     for metrics in results.values():

@@ -7,23 +7,10 @@
 # and 8, dropout 0.5 in blocks 2-10, spatial partitions with learnable edge
 # importance, data BN over V*C, as in IKEM. Weight init is mmaction2's (not
 # IKEM's N(0, 0.02)).
+_base_ = ['./cmd.py']
 model = dict(
-    type='CMD',
     backbone=dict(type='STGCN', graph_cfg=dict(layout='nturgb+d', mode='stgcn_spatial'),
                   in_channels=3, base_channels=16, ch_ratio=2, num_stages=10,
                   inflate_stages=[5, 8, 9, 10], down_stages=[5, 8], tcn_dropout=0.5),
     neck=dict(type='SkeletonGlobalPool'),
-    head=dict(type='ProjectionNeck', in_channels=256, hid_channels=256, out_channels=128),
-    modalities=('joint', 'motion', 'bone'),
-    layout='nturgb+d',
-    pairs=None,
-    queue_len=16384,
-    feat_dim=128,
-    momentum=0.999,
-    moco_temp=0.07,
-    topk=8192,
-    teacher_temp=0.05,
-    student_temp=0.1,
-    cmd_weight=1.0,
-    cmd_start_epoch=0,
-    shuffle_bn=False)
+    head=dict(type='ProjectionNeck', in_channels=256, hid_channels=256, out_channels=128))
