@@ -12,7 +12,7 @@ from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
 from cmd_mmaction.engine import (prepare_checkpoint_trust, prepare_distributed,
-                                 shutdown_distributed)
+                                 shutdown_distributed, validate_config)
 from mmaction.registry import RUNNERS
 
 
@@ -58,6 +58,7 @@ def merge_args(cfg, args):
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
+    validate_config(cfg, 'test', args.launcher)  # before any data is read
     prepare_distributed(cfg, args.launcher)
     prepare_checkpoint_trust(cfg, named_files=[args.checkpoint])
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)

@@ -12,7 +12,8 @@ from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
 from cmd_mmaction.engine import (prepare_checkpoint_trust, prepare_distributed,
-                                 select_resume_checkpoint, shutdown_distributed, use_amp)
+                                 select_resume_checkpoint, shutdown_distributed, use_amp,
+                                 validate_config)
 from mmaction.registry import RUNNERS
 
 
@@ -78,6 +79,7 @@ def merge_args(cfg, args):
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
+    validate_config(cfg, 'train', args.launcher)  # before any data is read
     prepare_distributed(cfg, args.launcher)
     if args.resume == 'auto':  # the last *complete* checkpoint, not blindly last_checkpoint
         select_resume_checkpoint(cfg)

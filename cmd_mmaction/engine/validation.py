@@ -1,0 +1,133 @@
+"""Config checks that run before the Runner is built (before any data is read).
+
+A bad value otherwise surfaces minutes later, deep inside a dataset or a
+forward pass, or not at all (a top-k larger than the queue silently selects
+the whole queue). :func:`validate_config` walks the merged config once and
+raises one :class:`ConfigValidationError` listing every problem, each with the
+config key it found it at:
+
+* unknown modality in any ``modalities`` entry (model, ``GenModality``, metric);
+* ``topk`` larger than ``queue_len`` in the same block (CMD);
+* ``queue_len`` smaller than the global train batch (``batch_size`` x world
+  size): one step would overwrite the queue with itself (train only);
+* a missing local checkpoint: ``load_from`` when resuming a named file /
+  testing, ``init_cfg=dict(type='Pretrained', checkpoint=...)``,
+  ``*_checkpoint`` keys (frozen teachers) and ``pretrained`` paths (train only,
+  the test runner does not initialise weights);
+* a classification head whose ``num_classes`` differs from a dataset's
+  ``num_classes`` written in the config.
+
+Remote paths (``scheme://``) and package paths (``mmaction::``) are not checked.
+"""
+import os
+import os.path as osp
+from typing import Iterator, List, Tuple
+
+from ..datasets.modalities import canonical_name
+
+__all__ = ['ConfigValidationError', 'validate_config']
+
+
+class ConfigValidationError(ValueError):
+    """One or more problems in a config; ``problems`` lists them."""
+
+    def __init__(self, problems: List[str], source: str = 'config'):
+        self.problems = problems
+        super().__init__(f'{source}: {len(problems)} problem(s):\n  - ' + '\n  - '.join(problems))
+
+
+def _walk(node, path: str = '') -> Iterator[Tuple[str, dict]]:
+    """Yield (dotted key, dict) for every dict in a plain config tree."""
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from _walk(value, f'{path}.{key}' if path else str(key))
+    elif isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            yield from _walk(item, f'{path}[{i}]')
+
+
+def _is_local(path) -> bool:
+    return isinstance(path, str) and bool(path) and '://' not in path and '::' not in path
+
+
+def _check_modalities(tree, problems):
+    for path, node in _walk(tree):
+        names = node.get('modalities')
+        if names is None:
+            continue
+        for name in [names] if isinstance(names, str) else names:
+            try:
+                canonical_name(name)
+            except (ValueError, TypeError) as err:
+                problems.append(f'{path}.modalities: {err}')
+
+
+def _check_queues(tree, global_batch, problems):
+    for path, node in _walk(tree.get('model', {}), 'model'):
+        queue_len = node.get('queue_len')
+        if not isinstance(queue_len, int):
+            continue
+        topk = node.get('topk')
+        if isinstance(topk, int) and topk > queue_len:
+            problems.append(f'{path}: topk ({topk}) must not exceed queue_len ({queue_len})')
+        if global_batch and queue_len < global_batch:
+            problems.append(
+                f'{path}: queue_len ({queue_len}) is smaller than the global batch '
+                f'({global_batch} = train_dataloader.batch_size x world size); '
+                'each step would overwrite the whole queue with its own keys')
+
+
+def _check_checkpoints(tree, mode, problems):
+    load_from = tree.get('load_from')
+    if _is_local(load_from) and not osp.isfile(osp.expanduser(load_from)):
+        problems.append(f'load_from: checkpoint not found: {load_from}')
+    if mode != 'train':
+        return  # the test runner loads load_from only; init_cfg is not used
+    for path, node in _walk(tree.get('model', {}), 'model'):
+        files = [(f'{path}.{k}', v) for k, v in node.items()
+                 if (k == 'pretrained' or k.endswith('_checkpoint')) and _is_local(v)]
+        if node.get('type') == 'Pretrained' and _is_local(node.get('checkpoint')):
+            files.append((f'{path}.checkpoint', node['checkpoint']))
+        for key, file in files:
+            if not osp.isfile(osp.expanduser(file)):
+                problems.append(f'{key}: checkpoint not found: {file}')
+
+
+def _check_num_classes(tree, problems):
+    heads = [(f'{p}.num_classes', n['num_classes'])
+             for p, n in _walk(tree.get('model', {}), 'model')
+             if isinstance(n.get('num_classes'), int)]
+    datasets = []
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        for path, node in _walk(tree.get(loader) or {}, loader):
+            if isinstance(node.get('num_classes'), int) and 'ann_file' in node:
+                datasets.append((f'{path}.num_classes', node['num_classes']))
+    for head_key, head_n in heads:
+        for data_key, data_n in datasets:
+            if head_n != data_n:
+                problems.append(f'{head_key} ({head_n}) does not match {data_key} ({data_n})')
+
+
+def validate_config(cfg, mode: str = 'train', launcher: str = 'none') -> None:
+    """Raise :class:`ConfigValidationError` if ``cfg`` has any problem above.
+
+    Args:
+        cfg (Config | dict): the merged config (command-line options applied).
+        mode (str): ``'train'`` or ``'test'``.
+        launcher (str): the job launcher; with ``'pytorch'`` etc. the world
+            size is read from ``WORLD_SIZE`` (set by torchrun).
+    """
+    if mode not in ('train', 'test'):
+        raise ValueError(f"mode must be 'train' or 'test', got {mode!r}")
+    tree = cfg.to_dict() if hasattr(cfg, 'to_dict') else dict(cfg)
+    world_size = int(os.environ.get('WORLD_SIZE', 1)) if launcher != 'none' else 1
+    batch = (tree.get('train_dataloader') or {}).get('batch_size')
+    global_batch = batch * world_size if mode == 'train' and isinstance(batch, int) else None
+    problems: List[str] = []
+    _check_modalities(tree, problems)
+    _check_queues(tree, global_batch, problems)
+    _check_checkpoints(tree, mode, problems)
+    _check_num_classes(tree, problems)
+    if problems:
+        raise ConfigValidationError(problems, source=getattr(cfg, 'filename', None) or 'config')
