@@ -121,7 +121,7 @@ def test_restricted_unpickler_refuses_classes(tmp_path):
     path = tmp_path / 'evil.pkl'
     with open(path, 'wb') as f:
         pickle.dump((['a'], [Evil()]), f)
-    with pytest.raises(ValueError, match='refusing to load global'):
+    with pytest.raises(ValueError, match='refusing to unpickle forbidden global'):
         safe_load_label_pickle(path)
     with open(path, 'wb') as f:
         pickle.dump((['a'], [np.int64(3)], np.array([5.0])), f, protocol=2)

@@ -14,7 +14,6 @@ A length above T (IKEM stores raw lengths next to data resampled to 50 frames) k
 frames and records ``raw_total_frames`` in the annotation. All-zero bodies are dropped;
 a trailing ``.skeleton`` is stripped from names.
 """
-import io
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,49 +21,21 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 
+from ..safe_pickle import safe_load
 from .common import (BadFileError, ConversionSummary, ConvertedSample, PathLike,
                      SkipSample, convert_items, make_annotation, write_pose_dataset)
 
 IMG_SHAPE = (1080, 1920)
 
-_BUILTINS = {'list', 'tuple', 'dict', 'set', 'frozenset', 'str', 'int', 'float', 'bool',
-             'complex', 'bytes', 'bytearray'}
-_NUMPY = {
-    ('numpy._core.multiarray', '_reconstruct'), ('numpy._core.multiarray', 'scalar'),
-    ('numpy._core.numeric', '_frombuffer'), ('numpy', 'ndarray'), ('numpy', 'dtype'),
-}
-
-
-class _RestrictedUnpickler(pickle.Unpickler):
-    """Unpickler that refuses every global except plain data types."""
-
-    def find_class(self, module, name):
-        if module == '__builtin__':  # protocol-2 pickles written by Python 2 / numpy
-            module = 'builtins'
-        if module == 'numpy.core' or module.startswith('numpy.core.'):
-            module = 'numpy._core' + module[len('numpy.core'):]
-        if module == 'builtins' and name in _BUILTINS:
-            return super().find_class(module, name)
-        if (module, name) in _NUMPY:
-            return super().find_class(module, name)
-        if module == '_codecs' and name == 'encode':  # bytes in protocol-2 numpy pickles
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f'refusing to load global {module}.{name}')
-
 
 def safe_load_label_pickle(path: PathLike):
-    """Load a label pickle admitting only builtin containers/str/numbers and numpy data."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f'label file not found: {path}')
-    with open(path, 'rb') as f:
-        raw = f.read()
+    """Load a label pickle with :func:`cmd_mmaction.datasets.safe_pickle.safe_load`
+    (builtin containers/str/numbers and numpy data only; Python 2 pickles decoded
+    as latin-1). Raises FileNotFoundError, or ValueError naming the file."""
     try:
-        return _RestrictedUnpickler(io.BytesIO(raw), encoding='latin1').load()
+        return safe_load(path, encoding='latin1')
     except pickle.UnpicklingError as err:
-        raise ValueError(f'{path}: {err}') from None
-    except (EOFError, ValueError, TypeError, AttributeError) as err:
-        raise ValueError(f'{path}: not a readable label pickle ({err})') from None
+        raise ValueError(str(err)) from None
 
 
 @dataclass
@@ -164,6 +135,10 @@ class PreprocessedImporter:
                 extra['raw_total_frames'] = length
                 length = max_t
             sample = np.asarray(data[i, :, :length], dtype=np.float32)  # (C, T, V, M)
+            if not np.isfinite(sample).all():
+                raise BadFileError(data_path, None, f'sample {i} ({name}): '
+                                   f'{int((~np.isfinite(sample)).sum())} NaN/Inf values',
+                                   reason='non-finite values')
             keypoint = sample.transpose(3, 1, 2, 0)  # (M, T, V, C)
             bodies = (keypoint != 0).any(axis=(1, 2, 3))
             if not bodies.any():
