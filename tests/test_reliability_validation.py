@@ -62,6 +62,16 @@ def test_num_classes_mismatch():
         validate_config(cfg, 'train')
 
 
+def test_truncated_checkpoint_is_reported(tmp_path):
+    import torch
+    path = tmp_path / 'epoch_1.pth'
+    torch.save({'state_dict': {'w': torch.ones(100)}}, path)
+    validate_config(_cfg(CMD, load_from=str(path)), 'test')
+    path.write_bytes(path.read_bytes()[:300])
+    with pytest.raises(ConfigValidationError, match='epoch_1.pth is empty, truncated or corrupt'):
+        validate_config(_cfg(CMD, load_from=str(path)), 'test')
+
+
 def test_init_cfg_is_not_needed_for_testing():
     cfg = _cfg(CMD, **{'model.backbone.init_cfg': dict(type='Pretrained', checkpoint='/x.pth')})
     validate_config(cfg, 'test')
@@ -73,7 +83,7 @@ def test_tools_validate_before_reading_data(tool, tmp_path):
     args = [sys.executable, str(ROOT / f'tools/{tool}.py'), str(CMD)]
     if tool == 'test':
         ckpt = tmp_path / 'epoch_1.pth'
-        ckpt.write_bytes(b'')
+        ckpt.write_bytes(b'')  # also reported
         args.append(str(ckpt))
     args += ['--work-dir', str(tmp_path), '--cfg-options', 'model.modalities=[joint,bogus]']
     proc = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=120,

@@ -10,8 +10,9 @@ config key it found it at:
 * ``topk`` larger than ``queue_len`` in the same block (CMD);
 * ``queue_len`` smaller than the global train batch (``batch_size`` x world
   size): one step would overwrite the queue with itself (train only);
-* a missing local checkpoint: ``load_from`` when resuming a named file /
-  testing, ``init_cfg=dict(type='Pretrained', checkpoint=...)``,
+* a missing or truncated local checkpoint (zip CRC check, nothing unpickled):
+  ``load_from`` (fine-tuning, ``--resume PATH``, the checkpoint of
+  ``tools/test.py``), ``init_cfg=dict(type='Pretrained', checkpoint=...)``,
   ``*_checkpoint`` keys (frozen teachers) and ``pretrained`` paths (train only,
   the test runner does not initialise weights);
 * a classification head whose ``num_classes`` differs from a dataset's
@@ -24,6 +25,7 @@ import os.path as osp
 from typing import Iterator, List, Tuple
 
 from ..datasets.modalities import canonical_name
+from .atomic_checkpoint import is_complete_checkpoint
 
 __all__ = ['ConfigValidationError', 'validate_config']
 
@@ -78,10 +80,18 @@ def _check_queues(tree, global_batch, problems):
                 'each step would overwrite the whole queue with its own keys')
 
 
+def _check_checkpoint_file(key, file, problems):
+    file = osp.expanduser(file)
+    if not osp.isfile(file):
+        problems.append(f'{key}: checkpoint not found: {file}')
+    elif not is_complete_checkpoint(file):
+        problems.append(f'{key}: {file} is empty, truncated or corrupt (not a complete '
+                        'torch checkpoint)')
+
+
 def _check_checkpoints(tree, mode, problems):
-    load_from = tree.get('load_from')
-    if _is_local(load_from) and not osp.isfile(osp.expanduser(load_from)):
-        problems.append(f'load_from: checkpoint not found: {load_from}')
+    if _is_local(tree.get('load_from')):
+        _check_checkpoint_file('load_from', tree['load_from'], problems)
     if mode != 'train':
         return  # the test runner loads load_from only; init_cfg is not used
     for path, node in _walk(tree.get('model', {}), 'model'):
@@ -90,8 +100,7 @@ def _check_checkpoints(tree, mode, problems):
         if node.get('type') == 'Pretrained' and _is_local(node.get('checkpoint')):
             files.append((f'{path}.checkpoint', node['checkpoint']))
         for key, file in files:
-            if not osp.isfile(osp.expanduser(file)):
-                problems.append(f'{key}: checkpoint not found: {file}')
+            _check_checkpoint_file(key, file, problems)
 
 
 def _check_num_classes(tree, problems):
