@@ -69,6 +69,7 @@ def test_skip_equals_training_without_the_bad_batch(tmp_path):
     clean = _train(tmp_path, 'clean', clean_data, dict(type='NonFiniteLossHook'))
     clean.train()
     assert skipped.message_hub.get_info('nonfinite_skipped') == 1
+    assert 'update_params' not in vars(skipped.optim_wrapper)  # guard removed after training
     clean_state = clean.model.state_dict()
     for name, value in skipped.model.state_dict().items():
         # no update from the NaN batch; BatchNorm statistics (and counter) restored
