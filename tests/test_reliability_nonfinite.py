@@ -69,6 +69,7 @@ def test_skip_equals_training_without_the_bad_batch(tmp_path):
     clean = _train(tmp_path, 'clean', clean_data, dict(type='NonFiniteLossHook'))
     clean.train()
     assert skipped.message_hub.get_info('nonfinite_skipped') == 1
+    assert 'update_params' not in vars(skipped.optim_wrapper)  # guard removed after training
     clean_state = clean.model.state_dict()
     for name, value in skipped.model.state_dict().items():
         # no update from the NaN batch; BatchNorm statistics (and counter) restored
@@ -85,3 +86,68 @@ def test_skip_limit_raises(tmp_path):
 def test_default_runtime_installs_the_hook():
     cfg = Config.fromfile(str(ROOT / 'configs/_base_/default_runtime.py'))
     assert dict(type='NonFiniteLossHook', skip=False) in cfg.custom_hooks
+
+
+WORKER = '''
+import json, sys
+import torch
+import cmd_mmaction  # noqa: F401
+from cmd_mmaction.engine import init_cpu_dist, shutdown_distributed
+sys.path.insert(0, sys.argv[2])
+from test_reliability_nonfinite import ToyModel, _batches
+from mmengine.dataset import pseudo_collate
+from mmengine.runner import Runner
+from torch.utils.data import DataLoader
+
+init_cpu_dist('pytorch')
+rank = torch.distributed.get_rank()
+data = _batches(nan_batch=2 if rank == 1 else None)  # only rank 1 sees the NaN batch
+runner = Runner(
+    model=ToyModel(), work_dir=sys.argv[1] + f'/rank{rank}', launcher='pytorch',
+    experiment_name=f'nonfinite_ddp_{rank}',
+    cfg=dict(model_wrapper_cfg=dict(type='CPUCompatibleDDP')),
+    train_dataloader=DataLoader(data, batch_size=2, shuffle=False,
+                                collate_fn=lambda b: dict(inputs=pseudo_collate(b))),
+    optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
+    train_cfg=dict(by_epoch=True, max_epochs=1), default_hooks=dict(checkpoint=None),
+    custom_hooks=[dict(type='NonFiniteLossHook', skip=True)], default_scope='mmaction')
+runner.train()
+out = dict(skipped=runner.message_hub.get_info('nonfinite_skipped'),
+           weight=runner.model.module.fc.weight.tolist())
+with open(sys.argv[1] + f'/rank{rank}.json', 'w') as f:
+    json.dump(out, f)
+shutdown_distributed()
+'''
+
+
+def test_ddp_ranks_skip_together(tmp_path):
+    """A NaN on one rank only: every rank skips (no DDP hang), weights stay in sync."""
+    import json
+    import os
+    import socket
+    import subprocess
+    import sys
+    worker = tmp_path / 'worker.py'
+    worker.write_text(WORKER)
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS='1', WORLD_SIZE='2',
+               MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
+    procs = [subprocess.Popen([sys.executable, str(worker), str(tmp_path),
+                               str(Path(__file__).parent)],
+                              env=dict(env, RANK=str(r), LOCAL_RANK=str(r)),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+             for r in range(2)]
+    try:
+        logs = [p.communicate(timeout=120)[0].decode()[-3000:] for p in procs]
+    finally:
+        for p in procs:  # a rank that did not skip would wait for its peer forever
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    assert all(p.returncode == 0 for p in procs), '\n'.join(logs)
+    results = [json.loads((tmp_path / f'rank{r}.json').read_text()) for r in range(2)]
+    assert [r['skipped'] for r in results] == [1, 1]
+    assert results[0]['weight'] == results[1]['weight']
+    assert all(torch.isfinite(torch.tensor(r['weight'])).all() for r in results)

@@ -67,7 +67,7 @@ def merge_args(cfg, args):
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
-    validate_config(cfg, args.launcher)  # before anything is built or read
+    validate_config(cfg, 'test', args.launcher)  # before any data is read
     prepare_distributed(cfg, args.launcher)
     prepare_checkpoint_trust(cfg, named_files=[cfg.load_from] if cfg.load_from else [])
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)

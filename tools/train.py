@@ -68,9 +68,16 @@ def merge_args(cfg, args):
         cfg.load_from = args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
-    if cfg.get('randomness', None) is None:
-        cfg.randomness = dict(seed=args.seed, diff_rank_seed=args.diff_rank_seed,
-                              deterministic=args.deterministic)
+    # the flags override the config's randomness (default_runtime defines one, so
+    # mmaction2's "only when the config has none" would silently ignore --seed)
+    randomness = dict(cfg.get('randomness', None) or {})
+    if args.seed is not None:
+        randomness['seed'] = args.seed
+    if args.diff_rank_seed:
+        randomness['diff_rank_seed'] = True
+    if args.deterministic:
+        randomness['deterministic'] = True
+    cfg.randomness = randomness
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
@@ -79,7 +86,7 @@ def merge_args(cfg, args):
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
-    validate_config(cfg, args.launcher)  # before anything is built or read
+    validate_config(cfg, 'train', args.launcher)  # before any data is read
     prepare_distributed(cfg, args.launcher)
     if args.resume == 'auto':  # the last *complete* checkpoint, not blindly last_checkpoint
         select_resume_checkpoint(cfg)

@@ -70,10 +70,12 @@ class SafeUnpickler(pickle.Unpickler):
     Args:
         file: a binary file object.
         source (str): what to call the data in error messages (the file path).
+        encoding (str): how to decode Python 2 ``str`` objects; ``'latin1'``
+            for numpy arrays pickled by Python 2.
     """
 
-    def __init__(self, file, source: str = '<bytes>') -> None:
-        super().__init__(file)
+    def __init__(self, file, source: str = '<bytes>', encoding: str = 'ASCII') -> None:
+        super().__init__(file, encoding=encoding)
         self.source = source
 
     def find_class(self, module: str, name: str) -> Any:
@@ -96,9 +98,9 @@ class SafeUnpickler(pickle.Unpickler):
             f'{self.source}: persistent ids are not allowed in annotation pickles')
 
 
-def _load(file, source: str) -> Any:
+def _load(file, source: str, encoding: str = 'ASCII') -> Any:
     try:
-        return SafeUnpickler(file, source=source).load()
+        return SafeUnpickler(file, source=source, encoding=encoding).load()
     except pickle.UnpicklingError as err:
         if str(err).startswith(source):
             raise
@@ -119,7 +121,7 @@ def safe_loads(data: bytes, source: str = '<bytes>') -> Any:
     return _load(io.BytesIO(data), source)
 
 
-def safe_load(path: 'str | os.PathLike') -> Any:
+def safe_load(path: 'str | os.PathLike', encoding: str = 'ASCII') -> Any:
     """Load a pickle file allowing only :data:`ALLOWED_GLOBALS` (streamed, so a
     multi-GB annotation file is not held twice in memory).
 
@@ -132,4 +134,4 @@ def safe_load(path: 'str | os.PathLike') -> Any:
     if not os.path.isfile(path):
         raise FileNotFoundError(f'annotation file not found: {path}')
     with open(path, 'rb') as f:
-        return _load(f, path)
+        return _load(f, path, encoding)

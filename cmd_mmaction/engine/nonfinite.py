@@ -91,14 +91,20 @@ class NonFiniteLossHook(Hook):
 
         wrapper.update_params = update_params
 
-    def before_train(self, runner) -> None:
+    @staticmethod
+    def _wrappers(runner):
         wrappers = runner.optim_wrapper
-        if isinstance(wrappers, OptimWrapperDict):
-            for wrapper in wrappers.values():
-                self._guard(wrapper)
-        else:
-            self._guard(wrappers)
+        return list(wrappers.values()) if isinstance(wrappers, OptimWrapperDict) else [wrappers]
+
+    def before_train(self, runner) -> None:
+        for wrapper in self._wrappers(runner):
+            self._guard(wrapper)
         self.num_skipped = int(runner.message_hub.get_info('nonfinite_skipped', 0) or 0)
+
+    def after_train(self, runner) -> None:
+        # drop the guard (and the wrapper <-> closure reference cycle it forms)
+        for wrapper in self._wrappers(runner):
+            wrapper.__dict__.pop('update_params', None)
 
     # ------------------------------------------------------------------ hooks
     @staticmethod

@@ -1,113 +1,142 @@
-"""Config checks that run before the runner builds anything or reads any data.
+"""Config checks that run before the Runner is built (before any data is read).
 
-A wrong config should fail in the first second with a message naming the
-field, not after the dataset has loaded (or hours later, at the first
-validation or the first full queue). ``tools/train.py`` and ``tools/test.py``
-call :func:`validate_config` right after the command line is merged.
+A bad value otherwise surfaces minutes later, deep inside a dataset or a
+forward pass, or not at all (a top-k larger than the queue silently selects
+the whole queue). :func:`validate_config` walks the merged config once and
+raises one :class:`ConfigValidationError` listing every problem, each with the
+config key it found it at:
+
+* unknown modality in any ``modalities`` entry (model, ``GenModality``, metric);
+* ``topk`` larger than ``queue_len`` in the same block (CMD);
+* ``queue_len`` smaller than the global train batch (``batch_size`` x world
+  size): one step would overwrite the queue with itself (train only);
+* a missing or truncated local checkpoint (zip CRC check, nothing unpickled):
+  ``load_from`` (fine-tuning, ``--resume PATH``, the checkpoint of
+  ``tools/test.py``), ``init_cfg=dict(type='Pretrained', checkpoint=...)``,
+  ``*_checkpoint`` keys (frozen teachers) and ``pretrained`` paths (train only,
+  the test runner does not initialise weights);
+* a classification head whose ``num_classes`` differs from a dataset's
+  ``num_classes`` written in the config.
+
+Remote paths (``scheme://``) and package paths (``mmaction::``) are not checked.
 """
 import os
 import os.path as osp
-import re
-from typing import Iterator, Optional, Tuple
-
-from mmengine.config import ConfigDict
+from typing import Iterator, List, Tuple
 
 from ..datasets.modalities import canonical_name
+from .atomic_checkpoint import is_complete_checkpoint
 
-# class counts of the benchmarks, recognised in annotation file names
-# (the generated data is not listed: its class count is a generator option)
-KNOWN_NUM_CLASSES = (('ntu120', 120), ('ntu60', 60), ('pku', 51), ('msr', 20))
+__all__ = ['ConfigValidationError', 'validate_config']
+
+
+class ConfigValidationError(ValueError):
+    """One or more problems in a config; ``problems`` lists them."""
+
+    def __init__(self, problems: List[str], source: str = 'config'):
+        self.problems = problems
+        super().__init__(f'{source}: {len(problems)} problem(s):\n  - ' + '\n  - '.join(problems))
 
 
 def _walk(node, path: str = '') -> Iterator[Tuple[str, dict]]:
-    """Every dict in the config tree, with its dotted path."""
+    """Yield (dotted key, dict) for every dict in a plain config tree."""
     if isinstance(node, dict):
         yield path, node
         for key, value in node.items():
             yield from _walk(value, f'{path}.{key}' if path else str(key))
     elif isinstance(node, (list, tuple)):
-        for i, value in enumerate(node):
-            yield from _walk(value, f'{path}[{i}]')
+        for i, item in enumerate(node):
+            yield from _walk(item, f'{path}[{i}]')
 
 
-def _is_local(path: str) -> bool:
-    return not re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*://', path)
+def _is_local(path) -> bool:
+    return isinstance(path, str) and bool(path) and '://' not in path and '::' not in path
 
 
-def check_checkpoints_exist(cfg) -> None:
-    """``load_from`` (unless resuming automatically) and every ``Pretrained`` init file."""
-    load_from = cfg.get('load_from')
-    if load_from and _is_local(load_from) and not osp.isfile(load_from):
-        raise FileNotFoundError(f'config load_from: checkpoint {load_from} does not exist')
-    for path, node in _walk(cfg.get('model', {}), 'model'):
-        if node.get('type') == 'Pretrained' and node.get('checkpoint'):
-            ckpt = node['checkpoint']
-            if _is_local(ckpt) and not osp.isfile(ckpt):
-                raise FileNotFoundError(f'config {path}: Pretrained checkpoint {ckpt} does not '
-                                        'exist (pretrain first, or fix the path)')
-        for key in ('teacher_checkpoint', 'pretrained'):
-            ckpt = node.get(key)
-            if isinstance(ckpt, str) and _is_local(ckpt) and not osp.isfile(ckpt):
-                raise FileNotFoundError(f'config {path}.{key}: checkpoint {ckpt} does not exist')
-
-
-def check_contrastive_model(cfg, world_size: int) -> None:
-    """Modalities known; top-k within the queue; the queue holds a global batch of keys."""
-    model = cfg.get('model') or {}
-    if 'queue_len' not in model:
-        return
-    for name in model.get('modalities', ()):
-        try:
-            canonical_name(name)
-        except ValueError as err:
-            raise ValueError(f'config model.modalities: {err}') from None
-    queue_len, topk = model['queue_len'], model.get('topk')
-    if topk is not None and topk > queue_len:
-        raise ValueError(f'config model.topk ({topk}) exceeds model.queue_len ({queue_len})')
-    batch = (cfg.get('train_dataloader') or {}).get('batch_size')
-    if batch is not None and queue_len < batch * world_size:
-        raise ValueError(
-            f'config model.queue_len ({queue_len}) is smaller than the global batch '
-            f'({batch} x {world_size} processes = {batch * world_size}): one step would '
-            'overwrite the whole queue with its own keys; raise queue_len')
-
-
-def expected_num_classes(ann_file: Optional[str]) -> Optional[int]:
-    """Class count implied by a benchmark's annotation file name, or None."""
-    if not ann_file:
-        return None
-    name = osp.basename(ann_file).lower()
-    for key, count in KNOWN_NUM_CLASSES:
-        if key in name:
-            return count
-    return None
-
-
-def check_num_classes(cfg) -> None:
-    """A classification head's ``num_classes`` must match a known benchmark's classes."""
-    heads = [(path, node) for path, node in _walk(cfg.get('model', {}), 'model')
-             if 'num_classes' in node and isinstance(node.get('num_classes'), int)]
-    if not heads:
-        return
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        dataset = (cfg.get(loader) or {}).get('dataset') or {}  # None with --no-validate
-        expected = expected_num_classes(dataset.get('ann_file'))
-        if expected is None:
+def _check_modalities(tree, problems):
+    for path, node in _walk(tree):
+        names = node.get('modalities')
+        if names is None:
             continue
-        for path, head in heads:
-            if head['num_classes'] != expected:
-                raise ValueError(
-                    f'config {path}.num_classes is {head["num_classes"]} but '
-                    f'{loader}.dataset.ann_file {dataset["ann_file"]} is a {expected}-class '
-                    'benchmark')
+        for name in [names] if isinstance(names, str) else names:
+            try:
+                canonical_name(name)
+            except (ValueError, TypeError) as err:
+                problems.append(f'{path}.modalities: {err}')
 
 
-def validate_config(cfg: ConfigDict, launcher: str = 'none') -> None:
-    """Run every check; the first problem raises ``ValueError``/``FileNotFoundError``.
+def _check_queues(tree, global_batch, problems):
+    for path, node in _walk(tree.get('model', {}), 'model'):
+        queue_len = node.get('queue_len')
+        if not isinstance(queue_len, int):
+            continue
+        topk = node.get('topk')
+        if isinstance(topk, int) and topk > queue_len:
+            problems.append(f'{path}: topk ({topk}) must not exceed queue_len ({queue_len})')
+        if global_batch and queue_len < global_batch:
+            problems.append(
+                f'{path}: queue_len ({queue_len}) is smaller than the global batch '
+                f'({global_batch} = train_dataloader.batch_size x world size); '
+                'each step would overwrite the whole queue with its own keys')
 
-    The world size is the launcher's ``WORLD_SIZE`` (1 without a launcher).
+
+def _check_checkpoint_file(key, file, problems):
+    file = osp.expanduser(file)
+    if not osp.isfile(file):
+        problems.append(f'{key}: checkpoint not found: {file}')
+    elif not is_complete_checkpoint(file):
+        problems.append(f'{key}: {file} is empty, truncated or corrupt (not a complete '
+                        'torch checkpoint)')
+
+
+def _check_checkpoints(tree, mode, problems):
+    if _is_local(tree.get('load_from')):
+        _check_checkpoint_file('load_from', tree['load_from'], problems)
+    if mode != 'train':
+        return  # the test runner loads load_from only; init_cfg is not used
+    for path, node in _walk(tree.get('model', {}), 'model'):
+        files = [(f'{path}.{k}', v) for k, v in node.items()
+                 if (k == 'pretrained' or k.endswith('_checkpoint')) and _is_local(v)]
+        if node.get('type') == 'Pretrained' and _is_local(node.get('checkpoint')):
+            files.append((f'{path}.checkpoint', node['checkpoint']))
+        for key, file in files:
+            _check_checkpoint_file(key, file, problems)
+
+
+def _check_num_classes(tree, problems):
+    heads = [(f'{p}.num_classes', n['num_classes'])
+             for p, n in _walk(tree.get('model', {}), 'model')
+             if isinstance(n.get('num_classes'), int)]
+    datasets = []
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        for path, node in _walk(tree.get(loader) or {}, loader):
+            if isinstance(node.get('num_classes'), int) and 'ann_file' in node:
+                datasets.append((f'{path}.num_classes', node['num_classes']))
+    for head_key, head_n in heads:
+        for data_key, data_n in datasets:
+            if head_n != data_n:
+                problems.append(f'{head_key} ({head_n}) does not match {data_key} ({data_n})')
+
+
+def validate_config(cfg, mode: str = 'train', launcher: str = 'none') -> None:
+    """Raise :class:`ConfigValidationError` if ``cfg`` has any problem above.
+
+    Args:
+        cfg (Config | dict): the merged config (command-line options applied).
+        mode (str): ``'train'`` or ``'test'``.
+        launcher (str): the job launcher; with ``'pytorch'`` etc. the world
+            size is read from ``WORLD_SIZE`` (set by torchrun).
     """
-    world_size = 1 if launcher == 'none' else int(os.environ.get('WORLD_SIZE', 1))
-    check_contrastive_model(cfg, world_size)
-    check_num_classes(cfg)
-    check_checkpoints_exist(cfg)
+    if mode not in ('train', 'test'):
+        raise ValueError(f"mode must be 'train' or 'test', got {mode!r}")
+    tree = cfg.to_dict() if hasattr(cfg, 'to_dict') else dict(cfg)
+    world_size = int(os.environ.get('WORLD_SIZE', 1)) if launcher != 'none' else 1
+    batch = (tree.get('train_dataloader') or {}).get('batch_size')
+    global_batch = batch * world_size if mode == 'train' and isinstance(batch, int) else None
+    problems: List[str] = []
+    _check_modalities(tree, problems)
+    _check_queues(tree, global_batch, problems)
+    _check_checkpoints(tree, mode, problems)
+    _check_num_classes(tree, problems)
+    if problems:
+        raise ConfigValidationError(problems, source=getattr(cfg, 'filename', None) or 'config')

@@ -85,6 +85,7 @@ class ConversionSummary:
     notes: Counter = field(default_factory=Counter)
     split_sizes: Dict[str, int] = field(default_factory=dict)
     output: Optional[str] = None
+    names: set = field(default_factory=set, repr=False)  # converted sample names
 
     def record_written(self) -> None:
         self.written += 1
@@ -168,9 +169,12 @@ def convert_items(items: Sequence, convert: Callable[[object], Iterable],
 
     ``convert(item)`` yields :class:`ConvertedSample` or :class:`Skipped` (a part of the
     item left out, e.g. one bad action instance) and may raise :class:`BadFileError`
-    (fatal when ``strict``) or :class:`SkipSample` for the whole item.
+    (fatal when ``strict``) or :class:`SkipSample` for the whole item. A sample whose
+    name was already converted (by this call or an earlier one with the same
+    ``summary``) is a duplicate: fatal when ``strict``, else skipped and counted.
     """
     samples: List[ConvertedSample] = []
+    seen = summary.names
     bar = _progress_bar(len(items), progress)
     for item in items:
         try:
@@ -184,9 +188,16 @@ def convert_items(items: Sequence, convert: Callable[[object], Iterable],
             summary.record_skipped(name_of(item), err.reason, str(err))
             outputs = []
         for out in outputs:
+            if isinstance(out, ConvertedSample) and out.annotation['frame_dir'] in seen:
+                problem = (f'duplicate sample name {out.annotation["frame_dir"]!r} '
+                           f'(from {name_of(item)})')
+                if strict:
+                    raise ValueError(problem)
+                out = Skipped(out.annotation['frame_dir'], 'duplicate sample name', problem)
             if isinstance(out, Skipped):
                 summary.record_skipped(out.name, out.reason, out.detail)
             else:
+                seen.add(out.annotation['frame_dir'])
                 samples.append(out)
                 summary.record_written()
         if bar is not None:
@@ -265,16 +276,17 @@ class LineReader:
         self.pos += num_lines
         try:
             values = np.array(' '.join(block).split(), dtype=np.float64)
-        except ValueError:
-            values = None
-        if values is not None and values.size == num_lines * values_per_line:
-            values = values.reshape(num_lines, values_per_line)
-            finite = np.isfinite(values).all(axis=1)
-            if finite.all():
+            if values.size == num_lines * values_per_line:
+                values = values.reshape(num_lines, values_per_line)
+                bad = np.flatnonzero(~np.isfinite(values).all(axis=1))
+                if bad.size:  # 'nan' / 'inf' parse as floats but poison training
+                    raise self.error(f'non-finite value (NaN/Inf) in {what}: '
+                                     f'{block[bad[0]][:60]!r}', line=first + int(bad[0]) + 1,
+                                     reason='non-finite values')
                 return values
-            bad = int(np.flatnonzero(~finite)[0])
-            raise self.error(f'non-finite value (NaN/Inf) in {what}: {block[bad][:60]!r}',
-                             line=first + bad + 1)
+        except ValueError as err:
+            if isinstance(err, BadFileError):
+                raise
         for offset, text in enumerate(block):  # slow path: find the bad line
             tokens = text.split()
             try:

@@ -22,6 +22,7 @@ from .common import (BadFileError, ConversionSummary, ConvertedSample, LineReade
 
 LAYOUT = 'msr20'
 NUM_JOINTS = 20
+NUM_CLASSES = 20
 SUFFIX = '_skeleton3D.txt'
 DEFAULT_FILE_LIST = 'files_used_in_cvpr12_paper.txt'
 IMG_SHAPE = (480, 640)
@@ -86,6 +87,9 @@ class MSRAction3DConverter:
             action, subject, _ = parse_name(name)
         except ValueError as err:
             raise BadFileError(path, None, str(err), reason='bad file name') from None
+        if not 1 <= action <= NUM_CLASSES:
+            raise BadFileError(path, None, f'action {action} outside 1..{NUM_CLASSES}',
+                               reason='bad file name')
         if not path.is_file():
             raise BadFileError(path, None, 'listed file not found', reason='missing file')
         frames = read_msr_file(path)[None]  # (1, T, 20, 3)

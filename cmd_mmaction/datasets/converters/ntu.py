@@ -100,8 +100,6 @@ def read_skeleton_file(path: PathLike) -> Dict[str, np.ndarray]:
         BadFileError naming the file and line for truncated / garbled content.
     """
     reader = LineReader(path)
-    if not reader.lines:
-        raise reader.error('empty file', line=1)
     num_frames = reader.next_int('the number of frames')
     if num_frames < 0:
         raise reader.error(f'negative frame count {num_frames}', line=1)
@@ -229,9 +227,6 @@ class NTUConverter:
         if info['setup'] > max_setup or info['action'] > max_action:
             raise SkipSample(f'not part of {self.benchmark}')
         tracks = read_skeleton_file(path)
-        if not tracks:  # zero frames, or frames without any body
-            raise BadFileError(path, None, 'no body in any frame (empty sequence)',
-                               reason='empty sequence')
         actors, num_spurious = select_actors(list(tracks.values()))
         if num_spurious:
             self.summary.add_note('spurious bodies dropped', num_spurious)

@@ -27,23 +27,13 @@ from .common import (BadFileError, ConversionSummary, ConvertedSample, PathLike,
 
 IMG_SHAPE = (1080, 1920)
 
-_BUILTINS = {'list', 'tuple', 'dict', 'set', 'frozenset', 'str', 'int', 'float', 'bool',
-             'complex', 'bytes', 'bytearray'}
-_NUMPY = {
-    ('numpy._core.multiarray', '_reconstruct'), ('numpy._core.multiarray', 'scalar'),
-    ('numpy._core.numeric', '_frombuffer'), ('numpy', 'ndarray'), ('numpy', 'dtype'),
-}
-
 
 def safe_load_label_pickle(path: PathLike):
-    """Load a label pickle through the project's restricted unpickler
-    (:mod:`cmd_mmaction.datasets.safe_pickle`: builtin containers, numbers,
-    strings and numpy data only; nothing can run code)."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f'label file not found: {path}')
+    """Load a label pickle with :func:`cmd_mmaction.datasets.safe_pickle.safe_load`
+    (builtin containers/str/numbers and numpy data only; Python 2 pickles decoded
+    as latin-1). Raises FileNotFoundError, or ValueError naming the file."""
     try:
-        return safe_load(path)
+        return safe_load(path, encoding='latin1')
     except pickle.UnpicklingError as err:
         raise ValueError(str(err)) from None
 
@@ -145,6 +135,10 @@ class PreprocessedImporter:
                 extra['raw_total_frames'] = length
                 length = max_t
             sample = np.asarray(data[i, :, :length], dtype=np.float32)  # (C, T, V, M)
+            if not np.isfinite(sample).all():
+                raise BadFileError(data_path, None, f'sample {i} ({name}): '
+                                   f'{int((~np.isfinite(sample)).sum())} NaN/Inf values',
+                                   reason='non-finite values')
             keypoint = sample.transpose(3, 1, 2, 0)  # (M, T, V, C)
             bodies = (keypoint != 0).any(axis=(1, 2, 3))
             if not bodies.any():
