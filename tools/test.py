@@ -13,8 +13,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
-from cmd_mmaction.engine import (prepare_checkpoint_trust, prepare_distributed,
-                                 shutdown_distributed, validate_config)
+from cmd_mmaction.engine import (exit_launched_process, prepare_checkpoint_trust,
+                                 prepare_distributed, shutdown_distributed, validate_config)
 from mmaction.registry import RUNNERS
 
 RANDOM_INIT = 'random-init'
@@ -83,3 +83,4 @@ def main(argv=None):
 
 if __name__ == '__main__':
     main()
+    exit_launched_process(parse_args().launcher)  # torchrun workers: skip native teardown

@@ -11,9 +11,9 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
-from cmd_mmaction.engine import (prepare_checkpoint_trust, prepare_distributed,
-                                 select_resume_checkpoint, shutdown_distributed, use_amp,
-                                 validate_config)
+from cmd_mmaction.engine import (exit_launched_process, prepare_checkpoint_trust,
+                                 prepare_distributed, select_resume_checkpoint,
+                                 shutdown_distributed, use_amp, validate_config)
 from mmaction.registry import RUNNERS
 
 
@@ -102,3 +102,4 @@ def main(argv=None):
 
 if __name__ == '__main__':
     main()
+    exit_launched_process(parse_args().launcher)  # torchrun workers: skip native teardown

@@ -7,5 +7,5 @@ from .cpu_amp import CPUBF16OptimWrapper  # noqa: F401
 from .cpu_distributed import CPUCompatibleDDP, init_cpu_dist  # noqa: F401
 from .nonfinite import NonFiniteLossHook  # noqa: F401
 from .validation import ConfigValidationError, validate_config  # noqa: F401
-from .launch import (prepare_checkpoint_trust, prepare_distributed,  # noqa: F401
-                     shutdown_distributed, use_amp)
+from .launch import (exit_launched_process, prepare_checkpoint_trust,  # noqa: F401
+                     prepare_distributed, shutdown_distributed, use_amp)

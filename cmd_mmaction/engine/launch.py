@@ -56,3 +56,25 @@ def shutdown_distributed() -> None:
     if torch_dist.is_available() and torch_dist.is_initialized():
         torch_dist.barrier()
         torch_dist.destroy_process_group()
+
+
+def exit_launched_process(launcher: str) -> None:
+    """End a successful ``torchrun`` worker without interpreter teardown.
+
+    Even after :func:`shutdown_distributed`, a gloo rank occasionally aborts in
+    C++ teardown ("terminate called without an active exception", SIGABRT: a
+    joinable native thread destroyed at exit), turning a finished run into a
+    failed ``torchrun`` job. By then every log line, metric file and checkpoint
+    is written (checkpoints atomically); so logs are flushed and the process
+    leaves with ``os._exit(0)``. Only for launched runs (``launcher != 'none'``);
+    called from the tools' ``__main__`` blocks, never from library code.
+    """
+    if launcher == 'none':
+        return
+    import logging
+    import os
+    import sys
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
