@@ -11,7 +11,8 @@ from mmaction.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 from mmaction.structures import ActionDataSample
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = sorted((ROOT / 'configs/ikem').glob('*.py'))
+CFG_DIR = ROOT / 'configs/ikem'
+CONFIGS = sorted(CFG_DIR.glob('*.py'))
 DATASETS = ('ntu60-xsub', 'ntu60-xview', 'ntu120-xsub', 'ntu120-xset')
 TINY_STGCN = {'num_stages': 2, 'inflate_stages': [2], 'down_stages': [2]}  # 32-d output
 
@@ -67,8 +68,23 @@ def checkpoints(tmp_path_factory):
     return {'teacher': work / 'teacher.pth', 'student': work / 'student.pth'}
 
 
+def test_cmd_with_six_modalities_and_the_ikem_module_steps_once():
+    cfg = Config.fromfile(str(CFG_DIR / 'cmd-ikem6_stgcn-w16_1xb64-451e_ntu60-xsub-3d.py'))
+    assert cfg.model.type == 'CMD' and len(cfg.model.modalities) == 6
+    cfg.merge_from_dict({**tiny('model.backbone'), 'model.head.in_channels': 32,
+                         'model.head.hid_channels': 32, 'model.queue_len': 32, 'model.topk': 8})
+    cfg.model.extra_losses[0].update(in_channels=32, hid_channels=32)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    x = torch.randn(4, 2, 2, 12, 25, 3, generator=torch.Generator().manual_seed(0))
+    log = train_once(model, cfg, x, samples(4))
+    assert {'loss_cmd', 'loss_moco_omega', 'loss_ikem_omega', 'loss_ikem_joint'} <= set(log)
+    assert len(model.pairs) == 30
+
+
 def test_every_stage_and_dataset_has_a_config():
     names = {p.name for p in CONFIGS}
+    assert 'cmd-ikem6_stgcn-w16_1xb64-451e_ntu60-xsub-3d.py' in names
     for data in DATASETS:
         assert f'ikem-teacher_stgcn-w16_1xb128-300e_{data}-3d.py' in names
         assert f'ikem-student_stgcn-w16_1xb128-150e_{data}-3d.py' in names

@@ -212,3 +212,24 @@ def test_student_loss_by_composition(teacher_ckpt, omega_bug):
     model.eval()
     out = model.predict(x, samples)
     assert out[0].feat_bone.shape == (16, ) and not hasattr(out[0], 'feat_accel')
+
+
+def test_cmd_extra_loss_hook_adds_ikem_losses_and_leaves_cmd_losses_unchanged():
+    """The (lead-owned) CMD model calls extra loss modules on (feats, keys, queues)."""
+    base = dict(type='CMD', **copy.deepcopy(TINY_ENCODER),
+                head=dict(type='ProjectionNeck', in_channels=16, hid_channels=16, out_channels=8),
+                modalities=('joint', 'motion'), queue_len=16, feat_dim=8, topk=4)
+    x, samples = batch()
+    logs = []
+    for extra in (None, [dict(type='IKEMModule', modalities=('joint', 'motion'), in_channels=16,
+                              feat_dim=8)]):
+        torch.manual_seed(0)
+        model = MODELS.build(dict(base, extra_losses=extra))
+        logs.append(model.loss(x, samples))
+    plain, with_ikem = logs
+    assert set(with_ikem) == set(plain) | {'loss_ikem_joint', 'loss_ikem_motion'}
+    for key, value in plain.items():
+        assert torch.allclose(value, with_ikem[key]), key
+    set_epoch(0)
+    late = MODELS.build(dict(base, cmd_start_epoch=5, extra_losses=extra))
+    assert 'loss_ikem_joint' not in late.loss(x, samples)   # gated with loss_cmd

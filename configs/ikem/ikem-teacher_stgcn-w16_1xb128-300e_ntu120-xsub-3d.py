@@ -1,4 +1,5 @@
-# IKEM stage A: six-modality teacher, NTU-120 cross-subject, official hyper-parameters (1 GPU x 128).
+# IKEM stage A: six-modality teacher, NTU-120 cross-subject,
+# official hyper-parameters (1 GPU x 128).
 _base_ = ['../_base_/models/ikem_teacher_stgcn.py', './_base_/ikem_pretrain_data.py',
           './_base_/ikem_teacher_schedule.py']
 ann_file = 'data/skeleton/ntu120_3d.pkl'

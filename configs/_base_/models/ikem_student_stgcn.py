@@ -21,3 +21,4 @@ model = dict(
     context=True,
     teacher_train_mode=False,
     official_omega_queue_bug=False)
+model_wrapper_cfg = dict(find_unused_parameters=False)  # every student is used each step

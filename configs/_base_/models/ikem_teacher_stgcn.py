@@ -25,3 +25,5 @@ model = dict(
     time_scale_frames=50,
     official_momentum_bug=False,
     shuffle_bn=False)
+# the IKEM predictors get no gradient in the plain-MoCo stage: let DDP skip them
+model_wrapper_cfg = dict(type='MMDistributedDataParallel', find_unused_parameters=True)
