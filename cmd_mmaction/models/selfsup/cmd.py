@@ -7,7 +7,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.logging import MessageHub
-from mmengine.model import BaseModel, ModuleDict
+from mmengine.model import BaseModel, ModuleDict, ModuleList
 
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
@@ -68,6 +68,11 @@ class CMD(BaseModel):
             Defaults to 0 (official: on from the start).
         shuffle_bn (bool): MoCo's batch shuffle across ranks for the key
             encoders. Defaults to False (the official CMD code has none).
+        extra_losses (Sequence[dict], optional): extra loss modules (e.g.
+            ``IKEMModule``) called as ``module(feats, keys, queues)`` with the
+            per-modality query representations ``(N, D)``, keys ``(N, d)``
+            and queue snapshots ``(d, K)``; each returns a dict of named
+            losses. Active together with ``loss_cmd`` (``cmd_start_epoch``).
         data_preprocessor (dict, optional): Defaults to
             ``dict(type='ActionDataPreprocessor')`` (stacks the batch).
         init_cfg (dict or list[dict], optional): mmengine init config.
@@ -95,6 +100,7 @@ class CMD(BaseModel):
                  cmd_weight: float = 1.0,
                  cmd_start_epoch: int = 0,
                  shuffle_bn: bool = False,
+                 extra_losses: Optional[Sequence[Dict]] = None,
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Union[Dict, List[Dict]]] = None) -> None:
         if data_preprocessor is None:
@@ -125,6 +131,7 @@ class CMD(BaseModel):
             {name: MomentumQueue(feat_dim, queue_len) for name in self.modalities})
         self.moco_loss = InfoNCELoss(moco_temp)
         self.cmd_loss = CMDLoss(topk, teacher_temp, student_temp)
+        self.extra_losses = ModuleList([MODELS.build(cfg) for cfg in extra_losses or ()])
 
     @staticmethod
     def _check_modalities(modalities: Sequence[str]) -> Tuple[str, ...]:
@@ -205,7 +212,9 @@ class CMD(BaseModel):
         """One CMD step; returns ``loss_moco_<x>``, ``loss_cmd`` and ``acc_moco_<x>``."""
         self._check_inputs(inputs, 2)
         views = {name: self._modality(name, inputs[:, :2]) for name in self.modalities}
-        q = {name: F.normalize(self.encoder_q[name](views[name][:, 0]), dim=1)
+        feats = {name: self.encoder_q[name].represent(views[name][:, 0])
+                 for name in self.modalities}
+        q = {name: F.normalize(self._project(name, feats[name]), dim=1)
              for name in self.modalities}
         for name in self.modalities:
             self.encoder_k[name].update(self.encoder_q[name])
@@ -221,9 +230,16 @@ class CMD(BaseModel):
             losses[f'acc_moco_{name}'] = acc
         if self.pairs:
             losses['loss_cmd'] = self._distill(q, k, queue)
+        if len(self.extra_losses) and self._cmd_active():
+            for module in self.extra_losses:
+                losses.update(module(feats, k, queue))
         for name in self.modalities:
             self.queues[name].enqueue(k[name])
         return losses
+
+    def _project(self, name: str, feat: torch.Tensor) -> torch.Tensor:
+        head = self.encoder_q[name].head
+        return head(feat) if head is not None else feat
 
     def _distill(self, q: Dict[str, torch.Tensor], k: Dict[str, torch.Tensor],
                  queue: Dict[str, torch.Tensor]) -> torch.Tensor:
