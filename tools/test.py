@@ -77,6 +77,7 @@ def main(argv=None):
     try:
         metrics = runner.test()
     finally:
+        del runner  # free the DDP wrapper before the process group goes
         shutdown_distributed()
     return metrics
 

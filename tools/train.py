@@ -96,6 +96,7 @@ def main(argv=None):
     try:
         runner.train()
     finally:
+        del runner  # free the DDP wrapper before the process group goes
         shutdown_distributed()
     return runner
 

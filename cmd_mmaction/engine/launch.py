@@ -50,10 +50,18 @@ def shutdown_distributed() -> None:
     """Leave the process group cleanly.
 
     Without this, a gloo rank that reaches interpreter exit while its peer is
-    still tearing down can abort (SIGABRT) after a successful run.
+    still tearing down can abort (SIGABRT) after a successful run. The DDP
+    wrapper must be freed *before* the group is destroyed (callers drop their
+    runner first; the runner sits in reference cycles, hence ``gc.collect``):
+    a gloo DDP reducer that outlives ``destroy_process_group`` aborts the
+    process at exit ("terminate called without an active exception") in about
+    one run in five with torch 2.13.
     """
+    import gc
+
     import torch.distributed as torch_dist
     if torch_dist.is_available() and torch_dist.is_initialized():
+        gc.collect()
         torch_dist.barrier()
         torch_dist.destroy_process_group()
 
