@@ -96,9 +96,10 @@ def main(argv=None):
     try:
         runner.train()
     finally:
-        del runner  # free the DDP wrapper before the process group goes
+        if args.launcher != 'none':
+            runner = None  # free the DDP wrapper before the process group goes
         shutdown_distributed()
-    return runner
+    return runner  # None for launched runs
 
 
 if __name__ == '__main__':
