@@ -258,7 +258,7 @@ class CMD(BaseModel):
         self._check_inputs(inputs, 1)
         if data_samples is None:
             data_samples = [ActionDataSample() for _ in range(inputs.shape[0])]
-        for name, feat in zip(self.modalities, self._forward(inputs)):
+        for name, feat in zip(self.modalities, self._forward(inputs, data_samples)):
             for sample, f in zip(data_samples, feat.detach()):
                 sample.set_field(f, f'feat_{name}')
         return data_samples
@@ -278,4 +278,5 @@ class CMD(BaseModel):
             return self.predict(inputs, data_samples)
         if mode == 'tensor':
             return self._forward(inputs, data_samples)
-        raise ValueError(f'CMD: invalid mode {mode!r}; use loss, predict or tensor')
+        raise ValueError(f'{type(self).__name__}: invalid mode {mode!r}; '
+                         'use loss, predict or tensor')

@@ -16,6 +16,7 @@ from mmaction.structures import ActionDataSample
 from ...datasets.modalities import canonical_name, compute_modality
 from ..losses import RelationalKDLoss
 from ..utils import MomentumQueue, SkeletonEncoder
+from .cmd import CMD
 from .ikem_teacher import embed, true_timeline_scale
 
 
@@ -202,26 +203,10 @@ class IKEMStudent(BaseModel):
         self.teacher_queue.enqueue(t)
         return losses
 
-    def predict(self, inputs: torch.Tensor,
-                data_samples: Optional[List[ActionDataSample]] = None) -> List[ActionDataSample]:
-        """Store ``feat_<student modality>`` (``(D,)``, clip 0) in each sample."""
-        self._check_inputs(inputs, 1)
-        if data_samples is None:
-            data_samples = [ActionDataSample() for _ in range(inputs.shape[0])]
-        for name, feat in zip(self.modalities, self._forward(inputs, data_samples)):
-            for sample, f in zip(data_samples, feat.detach()):
-                sample.set_field(f, f'feat_{name}')
-        return data_samples
+    # same contracts as CMD: feat_<modality> fields for the kNN metric, modes by name
+    predict = CMD.predict
 
     def _forward(self, inputs, data_samples=None):
         return tuple(self.extract_feat(inputs, m, data_samples) for m in self.modalities)
 
-    def forward(self, inputs: torch.Tensor,
-                data_samples: Optional[List[ActionDataSample]] = None, mode: str = 'tensor'):
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self._forward(inputs, data_samples)
-        raise ValueError(f'IKEMStudent: invalid mode {mode!r}; use loss, predict or tensor')
+    forward = CMD.forward

@@ -154,17 +154,6 @@ class IKEMTeacher(CMD):
     def _forward(self, inputs, data_samples=None):
         return tuple(self.extract_feat(inputs, m, data_samples) for m in self.modalities)
 
-    def predict(self, inputs: torch.Tensor,
-                data_samples: Optional[List[ActionDataSample]] = None) -> List[ActionDataSample]:
-        """Store ``feat_<modality>`` (``(D,)``, query encoder, clip 0) in each sample."""
-        self._check_inputs(inputs, 1)
-        if data_samples is None:
-            data_samples = [ActionDataSample() for _ in range(inputs.shape[0])]
-        for name, feat in zip(self.modalities, self._forward(inputs, data_samples)):
-            for sample, f in zip(data_samples, feat.detach()):
-                sample.set_field(f, f'feat_{name}')
-        return data_samples
-
     def loss(self, inputs: torch.Tensor,
              data_samples: Optional[List[ActionDataSample]] = None) -> Dict[str, torch.Tensor]:
         """Stage 1: ``loss_moco_<x>``, ``acc_moco_<x>``; stage 2: ``loss_cross_<x>``,
