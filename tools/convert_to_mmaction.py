@@ -1,0 +1,108 @@
+"""Export one pretrained encoder of a CMD / IKEM checkpoint to stock mmaction2.
+
+A pretraining checkpoint of this project (``CMD``, ``IKEMTeacher``) holds, per
+modality, a query encoder ``encoder_q.<modality>.{backbone,neck,head}.*``. This
+tool keeps the backbone of one modality and renames it to mmaction2's recognizer
+layout::
+
+    encoder_q.<modality>.backbone.X   ->   backbone.X
+
+so the result loads into a stock ``RecognizerGCN`` (``load_from=OUT`` or
+``mmengine.runner.load_checkpoint``), whose new ``cls_head`` is the only missing
+part. ``SkeletonGlobalPool`` (the CMD ST-GCN neck) has no weights and pools like
+``GCNHead``; ``BiGRU`` needs the ``cmd_mmaction`` plugin (``LinearClsHead``).
+The output holds tensors only (``meta`` is plain strings), so it loads with
+``torch.load(weights_only=True)``; it is written atomically.
+
+Usage::
+
+    python tools/convert_to_mmaction.py work_dirs/cmd_stgcn.../epoch_451.pth \
+        stgcn_joint_mmaction.pth --modality joint
+    # another key layout, e.g. an IKEM student: --prefix encoder_student.joint.backbone.
+"""
+import argparse
+import os
+import sys
+from collections import OrderedDict
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from cmd_mmaction.engine.atomic_checkpoint import atomic_write_bytes  # noqa: E402
+from cmd_mmaction.engine.checkpoint_trust import (load_checkpoint_file,  # noqa: E402
+                                                  trust_checkpoint)
+
+
+def backbone_prefixes(state_dict: Dict[str, torch.Tensor]) -> List[str]:
+    """Every ``<...>.backbone.`` prefix in ``state_dict`` (for error messages)."""
+    return sorted({key[:key.index('.backbone.') + len('.backbone.')]
+                   for key in state_dict if '.backbone.' in key})
+
+
+def convert_state_dict(state_dict: Dict[str, torch.Tensor],
+                       prefix: str) -> 'OrderedDict[str, torch.Tensor]':
+    """``prefix + X`` -> ``backbone.X``; other keys are dropped.
+
+    Raises:
+        ValueError: no key starts with ``prefix`` (the message lists the
+            backbones the checkpoint has).
+    """
+    if not prefix.endswith('.'):
+        prefix += '.'
+    out = OrderedDict(('backbone.' + key[len(prefix):], value)
+                      for key, value in state_dict.items() if key.startswith(prefix))
+    if not out:
+        raise ValueError(f'no key starts with {prefix!r}; backbones in this checkpoint: '
+                         f'{backbone_prefixes(state_dict) or "none"}')
+    return out
+
+
+def load_state_dict(path: str) -> Dict[str, torch.Tensor]:
+    """The ``state_dict`` of a checkpoint the user named (trusted for unpickling)."""
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f'{path}: no such checkpoint')
+    trust_checkpoint(path)
+    checkpoint = load_checkpoint_file(path, map_location='cpu')
+    state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
+    if not isinstance(state, dict):
+        raise ValueError(f'{path}: expected a checkpoint dict with a "state_dict"')
+    return state
+
+
+def save_checkpoint(obj, path: str) -> None:
+    """``torch.save`` to ``path`` atomically (temp file + ``os.replace``)."""
+    import io
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    atomic_write_bytes(buffer.getvalue(), path)
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Export one encoder of a CMD/IKEM checkpoint as an mmaction2 backbone')
+    parser.add_argument('src', help='pretraining checkpoint of this project (.pth)')
+    parser.add_argument('dst', help='output .pth with backbone.* keys')
+    parser.add_argument('--modality', default='joint',
+                        help='which query encoder (default: joint)')
+    parser.add_argument('--prefix', help='key prefix to export instead of '
+                        'encoder_q.<modality>.backbone.')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    prefix = args.prefix or f'encoder_q.{args.modality}.backbone.'
+    state = convert_state_dict(load_state_dict(args.src), prefix)
+    meta = dict(converted_from=os.path.basename(args.src), prefix=prefix)
+    save_checkpoint(dict(meta=meta, state_dict=state), args.dst)
+    print(f'wrote {len(state)} tensors ({prefix}* -> backbone.*) to {args.dst}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
