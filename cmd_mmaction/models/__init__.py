@@ -1,2 +1,2 @@
 """Models. Importing registers backbones, necks, losses, heads and selfsup models."""
-from . import backbones, heads, losses, necks, selfsup, utils  # noqa: F401
+from . import backbones, heads, losses, necks, recognizers, selfsup, utils  # noqa: F401

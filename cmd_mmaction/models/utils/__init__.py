@@ -3,3 +3,4 @@ from .momentum_encoder import MomentumEncoder, batch_shuffle, batch_unshuffle  #
 from .momentum_queue import MomentumQueue  # noqa: F401
 from .skeleton_encoder import SkeletonEncoder  # noqa: F401
 from .optim_constructor import TrainableOptimWrapperConstructor  # noqa: F401
+from .pretrained_encoder import PretrainedEncoderInit, load_encoder  # noqa: F401

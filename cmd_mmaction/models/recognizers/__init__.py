@@ -1,0 +1,2 @@
+"""Downstream recognizers. Importing registers them."""
+from .frozen_recognizer import FrozenRecognizerGCN  # noqa: F401

@@ -1,0 +1,85 @@
+"""Every downstream config (linear / semi / finetune / transfer / fusion) parses,
+carries the official hyper-parameters and builds its model (shrunk)."""
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+import cmd_mmaction  # noqa: F401
+from cmd_mmaction.datasets.modalities import canonical_name
+from mmaction.registry import MODELS
+
+ROOT = Path(__file__).resolve().parents[1]
+PROTOCOLS = ('linear', 'semi', 'finetune', 'transfer')
+CONFIGS = sorted(p for d in PROTOCOLS for p in (ROOT / 'configs' / d).glob('*.py'))
+DATASETS = {'ntu60-xsub': 60, 'ntu60-xview': 60, 'ntu120-xsub': 120, 'ntu120-xset': 120,
+            'pku2-xsub': 51}
+BACKBONES = ('bigru', 'stgcn-w16')
+SMALL = {
+    'BiGRU': {'model.backbone.hidden': 8, 'model.backbone.num_layers': 1,
+              'model.cls_head.in_channels': 16},
+    'STGCN': {'model.backbone.num_stages': 2, 'model.backbone.inflate_stages': [2],
+              'model.backbone.down_stages': [2], 'model.cls_head.in_channels': 32},
+}
+
+
+def test_every_protocol_dataset_and_backbone_has_a_config():
+    names = {p.name for p in CONFIGS}
+    for bb in BACKBONES:
+        for ds in DATASETS:
+            for mod in ('joint', 'motion', 'bone'):
+                assert f'linear_{bb}_1xb64-80e_{ds}-3d-{mod}.py' in names
+            assert f'finetune_{bb}_1xb64-80e_{ds}-3d-joint.py' in names
+            for pct in (1, 5, 10, 20):
+                assert f'semi-{pct}pct_{bb}_1xb64-80e_{ds}-3d-joint.py' in names
+        for src in ('ntu60-xsub', 'ntu120-xsub'):
+            assert f'transfer_{bb}_1xb64-80e_{src}-to-pku2-xsub-3d-joint.py' in names
+
+
+def _stream(pipeline):
+    (step, ) = [t for t in pipeline if t['type'] == 'GenModality']
+    (name, ) = step['modalities']
+    return canonical_name(name)
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.stem)
+def test_config_hyper_parameters_and_model(path):
+    cfg = Config.fromfile(str(path))
+    protocol = path.parent.name
+    dataset = path.stem.split('_')[-1].rsplit('-3d', 1)[0].split('-to-')[-1]
+    modality = path.stem.rsplit('-', 1)[-1]
+    assert cfg.model.cls_head.num_classes == DATASETS[dataset]
+    assert cfg.train_dataloader.batch_size == 64
+    assert cfg.train_cfg.max_epochs == 80
+    assert [s.milestones for s in cfg.param_scheduler] == [[50, 70]]
+    optim = cfg.optim_wrapper.optimizer
+    assert (optim.momentum, optim.weight_decay) == (0.9, 0)
+    assert optim.lr == (0.1 if protocol == 'linear' else 0.01)
+    assert cfg.model.type == ('FrozenRecognizerGCN' if protocol == 'linear' else 'RecognizerGCN')
+    # one stream, the same in the data and in the loaded encoder
+    init = cfg.model.backbone.init_cfg
+    assert init.type == 'PretrainedEncoder'
+    assert init.prefix == f'encoder_q.{modality}.backbone.'
+    for loader in (cfg.train_dataloader, cfg.val_dataloader, cfg.test_dataloader):
+        assert _stream(loader.dataset.pipeline) == modality
+    source = path.stem.split('_')[-1].split('-to-')[0] if protocol == 'transfer' else dataset
+    assert f'_{source}-3d/' in init.checkpoint
+    fraction = cfg.train_dataloader.dataset.get('label_fraction')
+    if protocol == 'semi':
+        assert fraction == int(path.stem.split('pct')[0].split('-')[1]) / 100
+    else:
+        assert fraction is None
+    crop = [t for t in cfg.train_dataloader.dataset.pipeline
+            if t['type'] == 'TemporalCropResize'][0]
+    assert tuple(crop.ratio) == (0.5, 1.0) and crop.clip_len == 64
+
+    cfg.merge_from_dict(SMALL[cfg.model.backbone.type])
+    init_default_scope('mmaction')  # RecognizerGCN builds its data preprocessor by name
+    model = MODELS.build(cfg.model)
+    x = torch.randn(2, 1, 2, 16, 25, 3, generator=torch.Generator().manual_seed(0))
+    scores, _ = model.extract_feat(x, stage='head')
+    assert scores.shape == (2, DATASETS[dataset])
+    frozen = protocol == 'linear'
+    assert all(p.requires_grad != frozen for p in model.backbone.parameters())

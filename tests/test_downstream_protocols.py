@@ -1,0 +1,128 @@
+"""Downstream protocols end to end on generated data, through tools/train.py and
+tools/test.py: CMD pretraining -> kNN, linear evaluation (frozen encoder), dumps
+and their fusion. One tiny pretraining checkpoint is shared by the module."""
+import os
+import pickle
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+CMD_CONFIG = ROOT / 'configs/cmd/cmd_bigru_1xb64-451e_ntu60-xsub-3d.py'
+LINEAR_CONFIG = ROOT / 'configs/linear/linear_bigru_1xb64-80e_ntu60-xsub-3d-joint.py'
+
+LOADERS = ['train_dataloader.{}=4', 'val_dataloader.{}=4', 'test_dataloader.{}=4']
+FAST = [f'{loader}.{key}' for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+        for key in ('batch_size=4', 'num_workers=0', 'persistent_workers=False')]
+TINY_BIGRU = ['model.backbone.hidden=8', 'model.backbone.num_layers=1']
+
+
+def run_tool(args, cwd):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS='1')
+    proc = subprocess.run([sys.executable, *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-4000:]
+    return out
+
+
+def metric(out, name):
+    """Last value of ``name`` printed in an mmengine log."""
+    values = re.findall(re.escape(name) + r': (-?[0-9.]+)', out)
+    assert values, f'{name} not in the output:\n{out[-3000:]}'
+    return float(values[-1])
+
+
+def cmd_options(pkl):
+    data = [f'train_dataloader.dataset.ann_file={pkl}'] + [
+        f'{loader}.dataset.{part}.ann_file={pkl}'
+        for loader in ('val_dataloader', 'test_dataloader') for part in ('bank', 'query')]
+    return data + FAST + TINY_BIGRU + [
+        'model.head.in_channels=16', 'model.head.hid_channels=16', 'model.queue_len=16',
+        'model.topk=8']
+
+
+def downstream_options(pkl, pretrained):
+    data = [f'{loader}.dataset.ann_file={pkl}'
+            for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')]
+    return data + FAST + TINY_BIGRU + [
+        f'model.backbone.init_cfg.checkpoint={pretrained}', 'model.cls_head.in_channels=16',
+        'model.cls_head.num_classes=12', 'train_cfg.max_epochs=1', 'train_cfg.val_begin=1',
+        'train_cfg.val_interval=1']
+
+
+@pytest.fixture(scope='module')
+def pretrained(tmp_path_factory, tiny_synthetic_pkl):
+    """A real CMD checkpoint: 1 epoch of tools/train.py on the tiny data."""
+    work = tmp_path_factory.mktemp('cmd')
+    run_tool([ROOT / 'tools/train.py', CMD_CONFIG, '--work-dir', work, '--cfg-options',
+              *cmd_options(tiny_synthetic_pkl), 'train_cfg.max_epochs=1'], cwd=work)
+    assert (work / 'epoch_1.pth').is_file()
+    return work / 'epoch_1.pth'
+
+
+@pytest.fixture(scope='module')
+def linear(tmp_path_factory, tiny_synthetic_pkl, pretrained):
+    work = tmp_path_factory.mktemp('linear')
+    opts = downstream_options(tiny_synthetic_pkl, pretrained)
+    out = run_tool([ROOT / 'tools/train.py', LINEAR_CONFIG, '--work-dir', work,
+                    '--cfg-options', *opts], cwd=work)
+    return work, opts, out
+
+
+def test_knn_from_tools_test_on_pretraining_checkpoint(pretrained, tiny_synthetic_pkl):
+    work = pretrained.parent
+    out = run_tool([ROOT / 'tools/test.py', CMD_CONFIG, pretrained, '--work-dir', work,
+                    '--cfg-options', *cmd_options(tiny_synthetic_pkl)], cwd=work)
+    for name in ('knn/joint_top1', 'knn/motion_top1', 'knn/bone_top1', 'knn/fused_top1'):
+        assert 0 <= metric(out, name) <= 1
+
+
+def test_linear_trains_head_only_and_validates(linear, pretrained):
+    work, _, out = linear
+    assert 'PretrainedEncoder: loaded' in out
+    assert 0 <= metric(out, 'acc/top1') <= 1
+    before = torch.load(pretrained, weights_only=False)['state_dict']
+    after = torch.load(work / 'epoch_1.pth', weights_only=False)['state_dict']
+    backbone = {k: v for k, v in after.items() if k.startswith('backbone.')}
+    assert backbone, 'no backbone in the linear checkpoint'
+    for key, value in backbone.items():  # weights and BN running stats untouched
+        assert torch.equal(value, before['encoder_q.joint.' + key]), key
+    head = 'cls_head.fc.weight'
+    assert after[head].shape == (12, 16)
+
+
+def test_fuse_results_equals_fusion_by_hand(linear, tmp_path):
+    work, opts, _ = linear
+    ckpt = work / 'epoch_1.pth'
+    dumps = []
+    for i, modality in enumerate(('joint', 'motion')):
+        dump = tmp_path / f'{modality}.pkl'
+        run_tool([ROOT / 'tools/test.py', LINEAR_CONFIG, ckpt, '--work-dir', tmp_path,
+                  '--dump', dump, '--cfg-options', *opts,
+                  f"test_dataloader.dataset.pipeline.3.modalities=['{modality}']"],
+                 cwd=tmp_path)
+        dumps.append(dump)
+    sys.path.insert(0, str(ROOT / 'tools/analysis'))
+    try:
+        from fuse_results import main as fuse_main
+    finally:
+        sys.path.pop(0)
+    result = fuse_main([str(d) for d in dumps] + ['--weights', '2', '1', '--topk', '1'])
+
+    records = []
+    for dump in dumps:
+        with open(dump, 'rb') as f:
+            records.append(pickle.load(f))
+    scores = [np.stack([np.asarray(r['pred_score'], dtype=np.float64) for r in recs])
+              for recs in records]
+    labels = np.array([int(r['gt_label'][0]) for r in records[0]])
+    assert not np.allclose(scores[0], scores[1])  # two different streams
+    fused = (2 * scores[0] + 1 * scores[1]) / 3
+    by_hand = [float(np.mean(s.argmax(1) == labels)) for s in (*scores, fused)]
+    assert [s[1] for s in result['streams']] + [result['fused'][1]] == pytest.approx(by_hand)
