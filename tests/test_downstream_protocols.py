@@ -126,3 +126,23 @@ def test_fuse_results_equals_fusion_by_hand(linear, tmp_path):
     fused = (2 * scores[0] + 1 * scores[1]) / 3
     by_hand = [float(np.mean(s.argmax(1) == labels)) for s in (*scores, fused)]
     assert [s[1] for s in result['streams']] + [result['fused'][1]] == pytest.approx(by_hand)
+
+
+def test_semi_seeds_trains_each_seed_and_reports_mean_std(pretrained, small_synthetic_pkl,
+                                                          tmp_path):
+    config = ROOT / 'configs/semi/semi-10pct_bigru_1xb64-80e_ntu60-xsub-3d-joint.py'
+    out = run_tool([ROOT / 'tools/analysis/semi_seeds.py', config, '--seeds', '3', '4',
+                    '--fraction', '0.5', '--work-dir', tmp_path, '--cfg-options',
+                    *downstream_options(small_synthetic_pkl, pretrained)], cwd=tmp_path)
+    import json
+    summary = json.loads((tmp_path / 'semi_seeds.json').read_text())
+    last = [summary['seeds'][s]['last'] for s in ('3', '4')]
+    assert all(0 <= v <= 1 for v in last)
+    assert summary['last_mean'] == pytest.approx(np.mean(last))
+    assert summary['last_std'] == pytest.approx(np.std(last, ddof=1))
+    assert f'{100 * np.mean(last):.2f} ± {100 * np.std(last, ddof=1):.2f}' in out
+    for seed in (3, 4):  # the seed reached the subset sampler and the run
+        dumped = (tmp_path / f'seed{seed}' / config.name).read_text()
+        assert f'subset_seed={seed}' in dumped and 'label_fraction=0.5' in dumped
+        assert 'PretrainedEncoder: loaded' in next(
+            (tmp_path / f'seed{seed}').glob('*/*.log')).read_text()
