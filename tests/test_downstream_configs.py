@@ -83,3 +83,32 @@ def test_config_hyper_parameters_and_model(path):
     assert scores.shape == (2, DATASETS[dataset])
     frozen = protocol == 'linear'
     assert all(p.requires_grad != frozen for p in model.backbone.parameters())
+
+
+FUSION = sorted((ROOT / 'configs/fusion').glob('*.py'))
+
+
+def test_every_dataset_and_backbone_has_a_fusion_config():
+    names = {p.name for p in FUSION}
+    for bb in BACKBONES:
+        for ds in DATASETS:
+            assert f'fusion-3s_{bb}_1xb64_{ds}-3d.py' in names
+
+
+@pytest.mark.parametrize('path', FUSION, ids=lambda p: p.stem)
+def test_fusion_config_builds_and_fuses(path):
+    cfg = Config.fromfile(str(path))
+    classes = DATASETS[path.stem.split('_')[-1][:-3]]
+    assert _stream(cfg.test_dataloader.dataset.pipeline) == 'joint'  # streams made in-model
+    assert cfg.train_dataloader is None and cfg.val_dataloader is None
+    small = SMALL[cfg.model.streams.joint.backbone.type]
+    cfg.merge_from_dict({k.replace('model.', f'model.streams.{s}.'): v
+                         for s in cfg.model.streams for k, v in small.items()})
+    init_default_scope('mmaction')
+    model = MODELS.build(cfg.model).eval()
+    assert [model.modalities[s] for s in model.streams] == ['joint', 'motion', 'bone']
+    x = torch.randn(2, 1, 2, 16, 25, 3, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        samples = model(x, mode='predict')
+    assert samples[0].pred_score.shape == (classes, )
+    torch.testing.assert_close(samples[0].pred_score.sum(), torch.tensor(1.0))

@@ -97,35 +97,69 @@ def test_linear_trains_head_only_and_validates(linear, pretrained):
     assert after[head].shape == (12, 16)
 
 
-def test_fuse_results_equals_fusion_by_hand(linear, tmp_path):
+@pytest.fixture(scope='module')
+def stream_dumps(linear, tmp_path_factory):
+    """``tools/test.py --dump`` of the linear checkpoint on the joint and motion streams."""
     work, opts, _ = linear
-    ckpt = work / 'epoch_1.pth'
-    dumps = []
-    for i, modality in enumerate(('joint', 'motion')):
-        dump = tmp_path / f'{modality}.pkl'
-        run_tool([ROOT / 'tools/test.py', LINEAR_CONFIG, ckpt, '--work-dir', tmp_path,
-                  '--dump', dump, '--cfg-options', *opts,
-                  f"test_dataloader.dataset.pipeline.3.modalities=['{modality}']"],
-                 cwd=tmp_path)
-        dumps.append(dump)
+    out = tmp_path_factory.mktemp('dumps')
+    dumps = {}
+    for modality in ('joint', 'motion'):
+        dumps[modality] = out / f'{modality}.pkl'
+        run_tool([ROOT / 'tools/test.py', LINEAR_CONFIG, work / 'epoch_1.pth', '--work-dir',
+                  out, '--dump', dumps[modality], '--cfg-options', *opts,
+                  f"test_dataloader.dataset.pipeline.3.modalities=['{modality}']"], cwd=out)
+    return dumps
+
+
+def load_dump(path):
+    with open(path, 'rb') as f:
+        return pickle.load(f)
+
+
+def stacked(records, key='pred_score'):
+    return np.stack([np.asarray(r[key], dtype=np.float64) for r in records])
+
+
+def test_fuse_results_equals_fusion_by_hand(stream_dumps):
     sys.path.insert(0, str(ROOT / 'tools/analysis'))
     try:
         from fuse_results import main as fuse_main
     finally:
         sys.path.pop(0)
-    result = fuse_main([str(d) for d in dumps] + ['--weights', '2', '1', '--topk', '1'])
+    paths = [stream_dumps['joint'], stream_dumps['motion']]
+    result = fuse_main([str(d) for d in paths] + ['--weights', '2', '1', '--topk', '1'])
 
-    records = []
-    for dump in dumps:
-        with open(dump, 'rb') as f:
-            records.append(pickle.load(f))
-    scores = [np.stack([np.asarray(r['pred_score'], dtype=np.float64) for r in recs])
-              for recs in records]
+    records = [load_dump(p) for p in paths]
+    scores = [stacked(r) for r in records]
     labels = np.array([int(r['gt_label'][0]) for r in records[0]])
     assert not np.allclose(scores[0], scores[1])  # two different streams
     fused = (2 * scores[0] + 1 * scores[1]) / 3
     by_hand = [float(np.mean(s.argmax(1) == labels)) for s in (*scores, fused)]
     assert [s[1] for s in result['streams']] + [result['fused'][1]] == pytest.approx(by_hand)
+
+
+def test_multi_stream_config_scores_like_single_streams(linear, stream_dumps, tiny_synthetic_pkl,
+                                                        tmp_path):
+    work, _, _ = linear
+    ckpt = work / 'epoch_1.pth'
+    merged = tmp_path / 'streams.pth'
+    run_tool([ROOT / 'tools/analysis/merge_streams.py', f'joint={ckpt}', f'motion={ckpt}',
+              f'bone={ckpt}', '-o', merged], cwd=tmp_path)
+    config = ROOT / 'configs/fusion/fusion-3s_bigru_1xb64_ntu60-xsub-3d.py'
+    tiny = ['test_dataloader.dataset.ann_file=' + tiny_synthetic_pkl, 'model.weights=[2,1,0]',
+            *[o for o in FAST if o.startswith('test')]] + [
+        f'model.streams.{s}.{k}' for s in ('joint', 'motion', 'bone')
+        for k in ('backbone.hidden=8', 'backbone.num_layers=1', 'cls_head.in_channels=16',
+                  'cls_head.num_classes=12')]
+    dump = tmp_path / 'fused.pkl'
+    out = run_tool([ROOT / 'tools/test.py', config, merged, '--work-dir', tmp_path, '--dump',
+                    dump, '--cfg-options', *tiny], cwd=tmp_path)
+    assert 0 <= metric(out, 'acc/top1') <= 1
+    fused = load_dump(dump)
+    joint, motion = (stacked(load_dump(stream_dumps[m])) for m in ('joint', 'motion'))
+    np.testing.assert_allclose(stacked(fused, 'pred_score_joint'), joint, atol=1e-5)
+    np.testing.assert_allclose(stacked(fused, 'pred_score_motion'), motion, atol=1e-5)
+    np.testing.assert_allclose(stacked(fused), (2 * joint + motion) / 3, atol=1e-5)
 
 
 def test_semi_seeds_trains_each_seed_and_reports_mean_std(pretrained, small_synthetic_pkl,
