@@ -112,3 +112,31 @@ def test_fusion_config_builds_and_fuses(path):
         samples = model(x, mode='predict')
     assert samples[0].pred_score.shape == (classes, )
     torch.testing.assert_close(samples[0].pred_score.sum(), torch.tensor(1.0))
+
+
+KNN = sorted((ROOT / 'configs/knn').glob('*.py'))
+
+
+def test_every_dataset_and_backbone_has_knn_configs():
+    names = {p.name for p in KNN}
+    for bb in BACKBONES:
+        for ds in DATASETS:
+            assert {f'knn_{bb}_{ds}-3d.py', f'knn-downstream_{bb}_{ds}-3d.py'} <= names
+
+
+@pytest.mark.parametrize('path', KNN, ids=lambda p: p.stem)
+def test_knn_config_bank_query_and_metric(path):
+    cfg = Config.fromfile(str(path))
+    data = cfg.test_dataloader.dataset
+    assert data.type == 'KNNBankDataset'
+    split = path.stem.split('_')[-1][:-3].split('-')[1]
+    assert (data.bank.split, data.query.split) == (f'{split}_train', f'{split}_val')
+    for part in (data.bank, data.query):  # centre crop for bank and queries alike
+        crop = [t for t in part.pipeline if t['type'] == 'TemporalCropResize'][0]
+        assert crop.test_mode
+    evaluators = cfg.test_evaluator
+    evaluator = evaluators[0] if isinstance(evaluators, list) else evaluators
+    assert (evaluator.type, evaluator.k) == ('KNNMetric', 1)
+    assert cfg.model.type == ('MultiStreamRecognizer' if 'downstream' in path.stem else 'CMD')
+    if cfg.model.type == 'MultiStreamRecognizer':
+        assert cfg.model.store_features

@@ -90,3 +90,47 @@ def test_frozen_recognizer_rejects_unknown_part():
     with pytest.raises(ValueError, match='neck'):
         MODELS.build(dict(type='FrozenRecognizerGCN', frozen=('neck', ), backbone=TINY_GRU,
                           cls_head=dict(type='LinearClsHead', num_classes=4, in_channels=16)))
+
+
+def _multi(**kwargs):
+    init_default_scope('mmaction')
+    stream = dict(backbone=TINY_GCN, cls_head=dict(type='GCNHead', num_classes=5, in_channels=32))
+    cfg = dict(type='MultiStreamRecognizer',
+               streams=dict(j=dict(modality='j', **stream), b=dict(modality='bone', **stream)))
+    cfg.update(kwargs)
+    return MODELS.build(cfg)
+
+
+def test_multi_stream_fuses_by_hand_and_pools_features():
+    torch.manual_seed(0)
+    model = _multi(weights=[3, 1], store_features=True).eval()
+    x = torch.randn(2, 2, 2, 16, 25, 3, generator=torch.Generator().manual_seed(2))  # 2 clips
+    from cmd_mmaction.datasets.modalities import compute_modality
+    with torch.no_grad():
+        samples = model(x, mode='predict')
+        probs, feats = {}, {}
+        for name, modality in (('j', 'joint'), ('b', 'bone')):
+            sub = model.streams[name]
+            xs = compute_modality(modality, x).flatten(0, 1)          # (N*clips, M, T, V, C)
+            probs[name] = sub.cls_head(sub.backbone(xs)).softmax(-1).view(2, 2, -1).mean(1)
+            g = sub.backbone(xs)                                      # (N*clips, M, C, T, V)
+            feats[name] = g.mean(dim=(3, 4)).mean(dim=1).view(2, 2, -1).mean(1)
+    for i, sample in enumerate(samples):
+        torch.testing.assert_close(sample.pred_score, (3 * probs['j'][i] + probs['b'][i]) / 4)
+        torch.testing.assert_close(sample.pred_score_b, probs['b'][i])
+        torch.testing.assert_close(sample.feat_j, feats['j'][i])
+        assert sample.pred_label.item() == sample.pred_score.argmax().item()
+
+
+@pytest.mark.parametrize('kwargs,message', [
+    (dict(weights=[1]), 'weights'), (dict(weights=[0, 0]), 'weights'),
+    (dict(fuse='max'), 'fuse'), (dict(streams={}), 'streams'),
+])
+def test_multi_stream_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        _multi(**kwargs)
+
+
+def test_multi_stream_refuses_training():
+    with pytest.raises(ValueError, match='train every stream'):
+        _multi()(torch.zeros(1, 1, 2, 8, 25, 3), mode='loss')

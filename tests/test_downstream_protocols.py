@@ -14,6 +14,7 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 CMD_CONFIG = ROOT / 'configs/cmd/cmd_bigru_1xb64-451e_ntu60-xsub-3d.py'
+KNN_CONFIG = ROOT / 'configs/knn/knn_bigru_ntu60-xsub-3d.py'
 LINEAR_CONFIG = ROOT / 'configs/linear/linear_bigru_1xb64-80e_ntu60-xsub-3d-joint.py'
 
 LOADERS = ['train_dataloader.{}=4', 'val_dataloader.{}=4', 'test_dataloader.{}=4']
@@ -77,7 +78,7 @@ def linear(tmp_path_factory, tiny_synthetic_pkl, pretrained):
 
 def test_knn_from_tools_test_on_pretraining_checkpoint(pretrained, tiny_synthetic_pkl):
     work = pretrained.parent
-    out = run_tool([ROOT / 'tools/test.py', CMD_CONFIG, pretrained, '--work-dir', work,
+    out = run_tool([ROOT / 'tools/test.py', KNN_CONFIG, pretrained, '--work-dir', work,
                     '--cfg-options', *cmd_options(tiny_synthetic_pkl)], cwd=work)
     for name in ('knn/joint_top1', 'knn/motion_top1', 'knn/bone_top1', 'knn/fused_top1'):
         assert 0 <= metric(out, name) <= 1
@@ -138,19 +139,26 @@ def test_fuse_results_equals_fusion_by_hand(stream_dumps):
     assert [s[1] for s in result['streams']] + [result['fused'][1]] == pytest.approx(by_hand)
 
 
-def test_multi_stream_config_scores_like_single_streams(linear, stream_dumps, tiny_synthetic_pkl,
-                                                        tmp_path):
-    work, _, _ = linear
-    ckpt = work / 'epoch_1.pth'
-    merged = tmp_path / 'streams.pth'
+TINY_STREAMS = [f'model.streams.{s}.{k}' for s in ('joint', 'motion', 'bone')
+                for k in ('backbone.hidden=8', 'backbone.num_layers=1',
+                          'cls_head.in_channels=16', 'cls_head.num_classes=12')]
+
+
+@pytest.fixture(scope='module')
+def merged(linear, tmp_path_factory):
+    """The linear joint checkpoint as all three streams of a MultiStreamRecognizer."""
+    ckpt = linear[0] / 'epoch_1.pth'
+    out = tmp_path_factory.mktemp('merged')
     run_tool([ROOT / 'tools/analysis/merge_streams.py', f'joint={ckpt}', f'motion={ckpt}',
-              f'bone={ckpt}', '-o', merged], cwd=tmp_path)
+              f'bone={ckpt}', '-o', out / 'streams.pth'], cwd=out)
+    return out / 'streams.pth'
+
+
+def test_multi_stream_config_scores_like_single_streams(merged, stream_dumps, tiny_synthetic_pkl,
+                                                        tmp_path):
     config = ROOT / 'configs/fusion/fusion-3s_bigru_1xb64_ntu60-xsub-3d.py'
     tiny = ['test_dataloader.dataset.ann_file=' + tiny_synthetic_pkl, 'model.weights=[2,1,0]',
-            *[o for o in FAST if o.startswith('test')]] + [
-        f'model.streams.{s}.{k}' for s in ('joint', 'motion', 'bone')
-        for k in ('backbone.hidden=8', 'backbone.num_layers=1', 'cls_head.in_channels=16',
-                  'cls_head.num_classes=12')]
+            *[o for o in FAST if o.startswith('test')]] + TINY_STREAMS
     dump = tmp_path / 'fused.pkl'
     out = run_tool([ROOT / 'tools/test.py', config, merged, '--work-dir', tmp_path, '--dump',
                     dump, '--cfg-options', *tiny], cwd=tmp_path)
@@ -160,6 +168,16 @@ def test_multi_stream_config_scores_like_single_streams(linear, stream_dumps, ti
     np.testing.assert_allclose(stacked(fused, 'pred_score_joint'), joint, atol=1e-5)
     np.testing.assert_allclose(stacked(fused, 'pred_score_motion'), motion, atol=1e-5)
     np.testing.assert_allclose(stacked(fused), (2 * joint + motion) / 3, atol=1e-5)
+
+
+def test_knn_of_downstream_checkpoint(merged, tiny_synthetic_pkl, tmp_path):
+    config = ROOT / 'configs/knn/knn-downstream_bigru_ntu60-xsub-3d.py'
+    tiny = [f'test_dataloader.dataset.{part}.ann_file={tiny_synthetic_pkl}'
+            for part in ('bank', 'query')] + [o for o in FAST if o.startswith('test')]
+    out = run_tool([ROOT / 'tools/test.py', config, merged, '--work-dir', tmp_path,
+                    '--cfg-options', *tiny, *TINY_STREAMS], cwd=tmp_path)
+    values = [metric(out, f'knn/{m}_top1') for m in ('joint', 'motion', 'bone', 'fused')]
+    assert all(0 <= v <= 1 for v in values)
 
 
 def test_semi_seeds_trains_each_seed_and_reports_mean_std(pretrained, small_synthetic_pkl,

@@ -33,6 +33,10 @@ class MultiStreamRecognizer(BaseModel):
         weights (Sequence[float], optional): one non-negative weight per stream
             (in ``streams`` order), not all zero. Defaults to equal weights.
         fuse (str): ``'prob'`` (default) or ``'score'``.
+        store_features (bool): ``predict`` also stores each stream's pooled
+            encoder representation as ``feat_<name>`` (what ``KNNMetric``
+            reads: kNN evaluation of linear / finetune checkpoints).
+            Defaults to False.
         layout (str): skeleton layout of the modality functions.
         data_preprocessor (dict, optional): Defaults to ``ActionDataPreprocessor``.
 
@@ -46,6 +50,7 @@ class MultiStreamRecognizer(BaseModel):
                  streams: Dict[str, Dict],
                  weights: Optional[Sequence[float]] = None,
                  fuse: str = 'prob',
+                 store_features: bool = False,
                  layout: str = 'nturgb+d',
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg=None) -> None:
@@ -65,6 +70,7 @@ class MultiStreamRecognizer(BaseModel):
                              f'non-negative weights, not all zero; got {weights}')
         self.weights = weights
         self.fuse = fuse
+        self.store_features = store_features
         self.layout = layout
         self.modalities = {}
         built = {}
@@ -77,17 +83,32 @@ class MultiStreamRecognizer(BaseModel):
             built[name] = MODELS.build(cfg)
         self.streams = ModuleDict(built)
 
-    def stream_scores(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """Per-stream class scores ``(N, num_classes)`` averaged over clips like
-        the stream heads do at test time (``prob`` or ``score`` per ``fuse``)."""
+    def _stream_inputs(self, name: str, inputs: torch.Tensor) -> torch.Tensor:
         if inputs.dim() != 6:
             raise ValueError('MultiStreamRecognizer expects (N, num_clips, M, T, V, C) joints, '
                              f'got {tuple(inputs.shape)}')
+        return compute_modality(self.modalities[name], inputs, self.layout)
+
+    def stream_features(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """Per-stream representation ``(N, D)``: the backbone output, pooled over
+        (T, V) then persons for graph features ``(N, M, C, T, V)`` (as
+        ``GCNHead`` / ``SkeletonGlobalPool``), averaged over clips."""
         n, clips = inputs.shape[:2]
         out = {}
         for name, model in self.streams.items():
-            x = compute_modality(self.modalities[name], inputs, self.layout)
-            scores, _ = model.extract_feat(x, stage='head')
+            feat, _ = model.extract_feat(self._stream_inputs(name, inputs), stage='backbone')
+            if feat.dim() == 5:
+                feat = feat.mean(dim=(3, 4)).mean(dim=1)
+            out[name] = feat.view(n, clips, -1).mean(dim=1)
+        return out
+
+    def stream_scores(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """Per-stream class scores ``(N, num_classes)`` averaged over clips like
+        the stream heads do at test time (``prob`` or ``score`` per ``fuse``)."""
+        n, clips = inputs.shape[:2]
+        out = {}
+        for name, model in self.streams.items():
+            scores, _ = model.extract_feat(self._stream_inputs(name, inputs), stage='head')
             if self.fuse == 'prob':
                 scores = scores.softmax(dim=-1)
             out[name] = scores.view(n, clips, -1).mean(dim=1)
@@ -105,6 +126,10 @@ class MultiStreamRecognizer(BaseModel):
             sample.set_pred_label(fused[i].argmax(dim=-1, keepdim=True))
             for name, s in scores.items():
                 sample.set_field(s[i], f'pred_score_{name}')
+        if self.store_features:
+            for name, feat in self.stream_features(inputs).items():
+                for sample, f in zip(data_samples, feat):
+                    sample.set_field(f, f'feat_{name}')
         return data_samples
 
     def forward(self, inputs: torch.Tensor,
