@@ -76,12 +76,17 @@ def linear(tmp_path_factory, tiny_synthetic_pkl, pretrained):
     return work, opts, out
 
 
-def test_knn_from_tools_test_on_pretraining_checkpoint(pretrained, tiny_synthetic_pkl):
+@pytest.fixture(scope='module')
+def knn_run(pretrained, tiny_synthetic_pkl):
+    """tools/test.py of the kNN config on the pretraining checkpoint (its work dir)."""
     work = pretrained.parent
-    out = run_tool([ROOT / 'tools/test.py', KNN_CONFIG, pretrained, '--work-dir', work,
-                    '--cfg-options', *cmd_options(tiny_synthetic_pkl)], cwd=work)
+    return run_tool([ROOT / 'tools/test.py', KNN_CONFIG, pretrained, '--work-dir', work,
+                     '--cfg-options', *cmd_options(tiny_synthetic_pkl)], cwd=work)
+
+
+def test_knn_from_tools_test_on_pretraining_checkpoint(knn_run):
     for name in ('knn/joint_top1', 'knn/motion_top1', 'knn/bone_top1', 'knn/fused_top1'):
-        assert 0 <= metric(out, name) <= 1
+        assert 0 <= metric(knn_run, name) <= 1
 
 
 def test_linear_trains_head_only_and_validates(linear, pretrained):
@@ -198,3 +203,86 @@ def test_semi_seeds_trains_each_seed_and_reports_mean_std(pretrained, small_synt
         assert f'subset_seed={seed}' in dumped and 'label_fraction=0.5' in dumped
         assert 'PretrainedEncoder: loaded' in next(
             (tmp_path / f'seed{seed}').glob('*/*.log')).read_text()
+
+
+def _import_tool(name):
+    sys.path.insert(0, str(ROOT / 'tools/analysis'))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.pop(0)
+
+
+def test_visualize_embeddings_of_pretraining_checkpoint(pretrained, tiny_synthetic_pkl,
+                                                        tmp_path):
+    tool = _import_tool('visualize_embeddings')
+    out = tmp_path / 'tsne.png'
+    result = tool.main([str(KNN_CONFIG), str(pretrained), '--out', str(out), '--modality',
+                        'motion', '--cfg-options', *cmd_options(tiny_synthetic_pkl)])
+    assert out.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    saved = np.load(tmp_path / 'tsne.npz')
+    assert saved['features'].shape == (12, 16) and saved['embedding'].shape == (12, 2)
+    assert sorted(saved['labels'].tolist()) == list(range(12))  # the 12 val clips
+    # the motion query encoder's representation, as CMD.extract_feat computes it
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmaction.registry import MODELS
+    cfg = Config.fromfile(str(KNN_CONFIG))
+    cfg.merge_from_dict(dict(o.split('=', 1) for o in cmd_options(tiny_synthetic_pkl)
+                             if o.startswith('model.')))
+    init_default_scope('mmaction')
+    cfg.model.backbone.hidden, cfg.model.backbone.num_layers = 8, 1
+    cfg.model.head.in_channels = cfg.model.head.hid_channels = 16
+    cfg.model.queue_len, cfg.model.topk = 16, 8
+    model = MODELS.build(cfg.model).eval()
+    model.load_state_dict(torch.load(pretrained, weights_only=False)['state_dict'])
+    from mmaction.registry import DATASETS
+    data_cfg = cfg.test_dataloader.dataset.query
+    data_cfg.ann_file = tiny_synthetic_pkl
+    sample = DATASETS.build(data_cfg)[0]
+    with torch.no_grad():
+        feat = model.extract_feat(sample['inputs'][None].float(), 'motion')
+    np.testing.assert_allclose(saved['features'][0], feat[0].numpy(), atol=1e-5)
+
+
+def test_benchmark_table_collects_real_runs(pretrained, knn_run, linear, stream_dumps, tmp_path):
+    tool = _import_tool('benchmark_table')
+    linear_dir = linear[0]
+    fused = tmp_path / 'fusion-3s_bigru_1xb64_ntu60-xsub-3d.pkl'
+    fused.write_bytes(stream_dumps['joint'].read_bytes())
+    semi = tmp_path / 'semi_seeds.json'
+    semi.write_text('{"config": "configs/semi/semi-1pct_bigru_1xb64-80e_ntu60-xview-3d-joint.py",'
+                    ' "seeds": {"0": {}, "1": {}}, "last_mean": 0.5, "last_std": 0.125,'
+                    ' "best_mean": 0.625, "best_std": 0.0}')
+    table = tool.main([str(pretrained.parent), str(linear_dir), str(fused), str(semi),
+                       '--out', str(tmp_path / 'table.md')])
+    assert (tmp_path / 'table.md').read_text() == table
+    rows = {tuple(c.strip() for c in line.strip('|').split('|')[:4]): line
+            for line in table.splitlines()[2:]}
+    # linear: last validation of the training log
+    history = tool.last_and_best(str(linear_dir))
+    assert f'| {100 * history["last"]:.2f} |' in rows[('linear', 'ntu60-xsub', 'bigru', 'joint')]
+    # kNN test of the pretraining checkpoint: every stream and the fused one
+    for stream, key in (('joint', 'joint'), ('motion', 'motion'), ('bone', 'bone'),
+                        ('joint+motion+bone', 'fused')):
+        value = metric(knn_run, f'knn/{key}_top1')
+        assert f'| {100 * value:.2f} |' in rows[('knn', 'ntu60-xsub', 'bigru', stream)]
+    # a dump, with the paper's 3-stream number beside it
+    records = load_dump(fused)
+    top1 = np.mean([int(np.argmax(np.asarray(r['pred_score']))) == int(r['gt_label'][0])
+                    for r in records])
+    fusion_row = rows[('fusion-3s', 'ntu60-xsub', 'bigru', 'joint+motion+bone')]
+    assert f'| {100 * top1:.2f} |' in fusion_row and fusion_row.endswith('| 84.1 |')
+    semi_row = rows[('semi-1pct (2 seeds)', 'ntu60-xview', 'bigru', 'joint')]
+    assert '| 50.00 ± 12.50 | 62.50 ± 0.00 |  |' in semi_row
+
+
+def test_benchmark_table_names():
+    tool = _import_tool('benchmark_table')
+    assert tool.parse_name('transfer_stgcn-w16_1xb64-80e_ntu120-xsub-to-pku2-xsub-3d-joint') == \
+        dict(protocol='transfer', backbone='stgcn-w16', dataset='ntu120-xsub → pku2-xsub',
+             stream='joint')
+    assert tool.parse_name('cmd_bigru_1xb64-451e_ntu60-xview-3d')['protocol'] == \
+        'knn (pretraining monitor)'
+    with pytest.raises(ValueError, match='backbones'):
+        tool.parse_name('linear_resnet_ntu60-xsub-3d-joint')
