@@ -30,7 +30,7 @@ def test_per_frame_reference_equals_whole_sequence_bigru():
 
 def test_tiny_run_prints_every_case_ratio_and_verdict(tmp_path, tiny_synthetic_pkl, capsys):
     out = benchmark.main(['--size', 'tiny', '--steps', '1', '--warmup', '1', '--data-seconds',
-                          '1', '--workers', '0', '--loss-curve', '2', '--data',
+                          '1', '--workers', '0', '--loss-curve', '2', '--profile', 'cmd', '--data',
                           tiny_synthetic_pkl, '--json', str(tmp_path / 'bench.json')])
     text = capsys.readouterr().out
     for case in benchmark.CASES:
@@ -42,3 +42,6 @@ def test_tiny_run_prints_every_case_ratio_and_verdict(tmp_path, tiny_synthetic_p
     assert 'fp32 matmul:' in text and benchmark.FLOP_FORMULA in text
     assert len(out['curves']['fp32']) == len(out['curves']['amp']) == 2
     assert (tmp_path / 'bench.json').is_file()
+    assert '## torch.profiler, one training step of case cmd' in text
+    assert 'Self CPU' in text and 'aten::' in out['results']['cmd']['profile']
+    assert 'profile' not in out['results']['moco']

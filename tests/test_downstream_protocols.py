@@ -103,6 +103,16 @@ def test_linear_trains_head_only_and_validates(linear, pretrained):
     assert after[head].shape == (12, 16)
 
 
+def test_synthetic_linear_config_trains_on_a_pretraining_checkpoint(pretrained, tmp_path,
+                                                                    tiny_synthetic_pkl):
+    """The README's generated-data example (bone stream), shrunk to the tiny checkpoint."""
+    config = ROOT / 'configs/linear/linear_bigru-h128_1xb32-20e_synthetic-xsub-3d-bone.py'
+    out = run_tool([ROOT / 'tools/train.py', config, '--work-dir', tmp_path, '--cfg-options',
+                    *downstream_options(tiny_synthetic_pkl, pretrained)], cwd=tmp_path)
+    assert 'PretrainedEncoder: loaded' in out and 'encoder_q.bone.backbone.' in out
+    assert 0 <= metric(out, 'acc/top1') <= 1
+
+
 @pytest.fixture(scope='module')
 def stream_dumps(linear, tmp_path_factory):
     """``tools/test.py --dump`` of the linear checkpoint on the joint and motion streams."""

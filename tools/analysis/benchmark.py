@@ -27,6 +27,8 @@ Examples::
 
     python tools/analysis/benchmark.py --size official --steps 3 --warmup 1 --loss-curve 100
     python tools/analysis/benchmark.py --size tiny --steps 2 --warmup 1 --loss-curve 5
+    # where a target is missed: torch.profiler top ops of one extra step of the cases involved
+    python tools/analysis/benchmark.py --size official --steps 3 --profile cmd moco
 """
 import argparse
 import json
@@ -143,7 +145,21 @@ def _peak_memory_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def run_model_case(case, size, steps, warmup, seed=0):
+def profile_step(model, data, wrapper, rows):
+    """torch.profiler top ops (by self time) of one training step, as a table."""
+    from torch.profiler import ProfilerActivity, profile
+    activities = [ProfilerActivity.CPU]
+    sort = 'self_cpu_time_total'
+    if torch.cuda.is_available():
+        activities.append(ProfilerActivity.CUDA)
+        sort = 'self_cuda_time_total'
+    with profile(activities=activities) as prof:
+        model.train_step(data, wrapper)
+        _synchronize()
+    return prof.key_averages().table(sort_by=sort, row_limit=rows, max_name_column_width=40)
+
+
+def run_model_case(case, size, steps, warmup, seed=0, profile_rows=0):
     from mmaction.registry import MODELS
     from mmaction.structures import ActionDataSample
     _register_per_frame_bigru()
@@ -164,8 +180,11 @@ def run_model_case(case, size, steps, warmup, seed=0):
         if i >= warmup:
             times.append(time.perf_counter() - start)
     step = statistics.median(times)
-    return dict(case=case, step_s=step, samples_per_s=s['batch'] / step, times=times,
-                peak_mib=_peak_memory_mib())
+    result = dict(case=case, step_s=step, samples_per_s=s['batch'] / step, times=times,
+                  peak_mib=_peak_memory_mib())
+    if profile_rows:  # an extra, untimed step
+        result['profile'] = profile_step(model, data, wrapper, profile_rows)
+    return result
 
 
 def run_data_case(data_file, seconds, workers=None):
@@ -319,6 +338,10 @@ def parse_args(argv=None):
     parser.add_argument('--tolerance', type=float, default=0.05,
                         help='max relative loss difference amp vs fp32')
     parser.add_argument('--json', help='also write the results here')
+    parser.add_argument('--profile', nargs='+', default=[], choices=CASES[:-1],
+                        metavar='CASE', help='print torch.profiler top ops of one extra '
+                        f'training step of these cases ({", ".join(CASES[:-1])})')
+    parser.add_argument('--profile-rows', type=int, default=15)
     parser.add_argument('--case', choices=CASES, help=argparse.SUPPRESS)  # child process
     return parser.parse_args(argv)
 
@@ -334,7 +357,9 @@ def _child(args):
     if args.case == 'data':
         result = run_data_case(args.data, args.data_seconds, args.workers)
     else:
-        result = run_model_case(args.case, args.size, args.steps, args.warmup)
+        rows = args.profile_rows if args.case in args.profile else 0
+        result = run_model_case(args.case, args.size, args.steps, args.warmup,
+                                profile_rows=rows)
     print('RESULT ' + json.dumps(result), flush=True)
 
 
@@ -344,6 +369,8 @@ def _run_child(case, args):
            '--data-seconds', str(args.data_seconds)]
     if args.workers is not None:
         cmd += ['--workers', str(args.workers)]
+    if args.profile:
+        cmd += ['--profile', *args.profile, '--profile-rows', str(args.profile_rows)]
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
     start = time.time()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
@@ -374,6 +401,9 @@ def main(argv=None):
     targets = check_targets(results, meta['gru_gflops'] * 1e9 / matmul)
     curves = loss_curve(args.data, args.loss_curve) if args.loss_curve else None
     print(format_report(meta, results, targets, curves, args.tolerance))
+    for case in args.profile:
+        print(f'\n## torch.profiler, one training step of case {case}\n```\n'
+              f"{results[case]['profile']}```")
     print(f'\ntotal benchmark time: {time.time() - start:.0f} s')
     if args.json:
         with open(args.json, 'w') as f:
