@@ -45,3 +45,4 @@ def test_tiny_run_prints_every_case_ratio_and_verdict(tmp_path, tiny_synthetic_p
     assert '## torch.profiler, one training step of case cmd' in text
     assert 'Self CPU' in text and 'aten::' in out['results']['cmd']['profile']
     assert 'profile' not in out['results']['moco']
+    assert 'distillation term alone' in text and out['results']['cmd']['distill_s'] > 0

@@ -215,6 +215,21 @@ def test_semi_seeds_trains_each_seed_and_reports_mean_std(pretrained, small_synt
             (tmp_path / f'seed{seed}').glob('*/*.log')).read_text()
 
 
+def test_finetune_trains_the_whole_encoder(pretrained, tiny_synthetic_pkl, tmp_path):
+    """Finetune (all labels): unlike linear evaluation, the loaded encoder moves too."""
+    config = ROOT / 'configs/finetune/finetune_bigru_1xb64-80e_ntu60-xsub-3d-joint.py'
+    out = run_tool([ROOT / 'tools/train.py', config, '--work-dir', tmp_path, '--cfg-options',
+                    *downstream_options(tiny_synthetic_pkl, pretrained)], cwd=tmp_path)
+    assert 'PretrainedEncoder: loaded' in out
+    assert 0 <= metric(out, 'acc/top1') <= 1
+    before = torch.load(pretrained, weights_only=False)['state_dict']
+    after = torch.load(tmp_path / 'epoch_1.pth', weights_only=False)['state_dict']
+    weights = [k for k in after if k.startswith('backbone.') and k.endswith('weight_hh_l0')]
+    assert weights
+    for key in weights:
+        assert not torch.equal(after[key], before['encoder_q.joint.' + key]), key
+
+
 def _import_tool(name):
     sys.path.insert(0, str(ROOT / 'tools/analysis'))
     try:
