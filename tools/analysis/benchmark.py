@@ -374,7 +374,9 @@ def parse_args(argv=None):
     parser.add_argument('--json', help='also write the results here')
     parser.add_argument('--profile', nargs='+', default=[], choices=CASES[:-1],
                         metavar='CASE', help='print torch.profiler top ops of one extra '
-                        f'training step of these cases ({", ".join(CASES[:-1])})')
+                        f'training step of these cases ({", ".join(CASES[:-1])}); '
+                        'per_frame at the official size records ~10^5 small ops and needs '
+                        'more than 24 GiB')
     parser.add_argument('--profile-rows', type=int, default=15)
     parser.add_argument('--case', choices=CASES, help=argparse.SUPPRESS)  # child process
     return parser.parse_args(argv)
@@ -410,7 +412,9 @@ def _run_child(case, args):
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith('RESULT ')]
     if proc.returncode != 0 or not lines:
-        raise RuntimeError(f'benchmark case {case} failed:\n{proc.stderr[-3000:]}')
+        why = (f'killed by signal {-proc.returncode} (SIGKILL: usually out of memory)'
+               if proc.returncode < 0 else f'exit status {proc.returncode}')
+        raise RuntimeError(f'benchmark case {case} failed ({why}):\n{proc.stderr[-3000:]}')
     print(f'  {case}: done in {time.time() - start:.0f} s', flush=True)
     return json.loads(lines[-1][len('RESULT '):])
 
