@@ -309,5 +309,9 @@ def test_benchmark_table_names():
              stream='joint')
     assert tool.parse_name('cmd_bigru_1xb64-451e_ntu60-xview-3d')['protocol'] == \
         'knn (pretraining monitor)'
+    assert tool.parse_name('linear_bigru-h128_1xb32-20e_synthetic-xsub-3d-bone') == \
+        dict(protocol='linear', backbone='bigru-h128', dataset='synthetic-xsub', stream='bone')
     with pytest.raises(ValueError, match='backbones'):
         tool.parse_name('linear_resnet_ntu60-xsub-3d-joint')
+    with pytest.raises(ValueError, match='-3d'):
+        tool.parse_name('linear_bigru_1xb64-80e_ntu60-xsub')

@@ -10,7 +10,8 @@ rather than guessed). Inputs, any mix of:
 - a work dir of ``tools/test.py`` (kNN, fusion, any test): ``<ts>/<ts>.json``;
 - a ``tools/analysis/semi_seeds.py`` work dir (or its ``semi_seeds.json``):
   mean ± std over seeds;
-- a ``tools/test.py --dump`` pickle (top-1 from its scores).
+- a ``tools/test.py --dump`` pickle (top-1 from its scores), named like a
+  config or lying in the work dir of its test run.
 
 Names follow the configs (``linear_bigru_1xb64-80e_ntu60-xsub-3d-joint`` ...):
 mmengine copies the config into the work dir; a dump is named by its file stem.
@@ -31,8 +32,7 @@ from typing import Dict, List, Optional
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from run_logs import last_and_best  # noqa: E402
 
-DATASETS = ('ntu60-xsub', 'ntu60-xview', 'ntu120-xsub', 'ntu120-xset', 'pku2-xsub')
-BACKBONES = ('bigru', 'stgcn-w16')
+BACKBONE_FAMILIES = ('bigru', 'stgcn')  # names may add a variant: bigru-h128, stgcn-w16
 THREE_STREAMS = 'joint+motion+bone'
 # METHODS.md §8: the CMD paper's 3-stream BiGRU linear evaluation (top-1, %).
 PAPER = {
@@ -52,16 +52,17 @@ def parse_name(name: str) -> Dict[str, Optional[str]]:
     together: protocol ``fusion-3s``, stream ``joint+motion+bone``; ``cmd_*``
     pretraining runs report their kNN monitor.
     """
-    match = re.match(r'(?P<protocol>[a-z0-9-]+?)_(?P<backbone>%s)_(?P<rest>.+)$'
-                     % '|'.join(map(re.escape, BACKBONES)), name)
+    match = re.match(r'(?P<protocol>[a-z0-9-]+?)_(?P<backbone>(?:%s)(?:-[a-z0-9]+)*)_(?P<rest>.+)$'
+                     % '|'.join(map(re.escape, BACKBONE_FAMILIES)), name)
     if not match:
         raise ValueError(f'{name!r} does not follow <protocol>_<backbone>_..._<dataset>-3d'
-                         f'[-<stream>] (backbones: {BACKBONES})')
+                         f'[-<stream>] (backbones: {BACKBONE_FAMILIES}[-<variant>])')
     rest = match['rest']
-    found = [d for d in DATASETS if d in rest]
-    if not found:
-        raise ValueError(f'{name!r} names none of the datasets {DATASETS}')
-    dataset = ' → '.join(sorted(found, key=rest.index)) if '-to-' in rest else found[0]
+    # the dataset is the last '_' field up to '-3d' (`ntu60-xsub`, `msr-xsub`, ...)
+    data = rest.rsplit('_', 1)[-1]
+    if '-3d' not in data:
+        raise ValueError(f'{name!r} names no <dataset>-3d field')
+    dataset = data.split('-3d', 1)[0].replace('-to-', ' → ')
     stream = rest.split('-3d-', 1)[1] if '-3d-' in rest else None
     protocol = match['protocol']
     if protocol.startswith('fusion'):
@@ -112,7 +113,10 @@ def collect(path: str) -> List[dict]:
         from cmd_mmaction.evaluation.prediction_dump import (load_prediction_dump,
                                                              scores_and_labels)
         scores, labels = scores_and_labels(load_prediction_dump(path), source=path)
-        ident = parse_name(osp.splitext(osp.basename(path))[0])
+        try:
+            ident = parse_name(osp.splitext(osp.basename(path))[0])
+        except ValueError:  # e.g. work_dirs/x/dump.pkl: named by the config copy beside it
+            ident = parse_name(_config_name(osp.dirname(path) or '.'))
         return [dict(ident, last=topk_accuracy(scores, labels, (1, ))[1], best=None)]
     summary = path if path.endswith('.json') else osp.join(path, 'semi_seeds.json')
     if osp.isfile(summary):
