@@ -1,5 +1,7 @@
 """Tiny CMD pretraining runs through tools/train.py, shared by several test files."""
 import json
+import os
+import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -46,6 +48,16 @@ def train(work_dir, ann_file, epochs, *options, resume=False):
             f'train_cfg.max_epochs={epochs}', f'experiment_name={unique_name()}', *TINY, *EVAL,
             *options]
     return train_tool.main(argv + (['--resume'] if resume else []))
+
+
+def run_tool(args, cwd):
+    """Run a repository tool (``args[0]``) in a subprocess; returns stdout + stderr."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS='1')
+    proc = subprocess.run([sys.executable, *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-4000:]
+    return out
 
 
 def logged_scalars(work_dir):

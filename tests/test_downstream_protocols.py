@@ -1,16 +1,16 @@
 """Downstream protocols end to end on generated data, through tools/train.py and
 tools/test.py: CMD pretraining -> kNN, linear evaluation (frozen encoder), dumps
 and their fusion. One tiny pretraining checkpoint is shared by the module."""
-import os
 import pickle
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+
+from cmd_runs import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 CMD_CONFIG = ROOT / 'configs/cmd/cmd_bigru_1xb64-451e_ntu60-xsub-3d.py'
@@ -21,15 +21,6 @@ LOADERS = ['train_dataloader.{}=4', 'val_dataloader.{}=4', 'test_dataloader.{}=4
 FAST = [f'{loader}.{key}' for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
         for key in ('batch_size=4', 'num_workers=0', 'persistent_workers=False')]
 TINY_BIGRU = ['model.backbone.hidden=8', 'model.backbone.num_layers=1']
-
-
-def run_tool(args, cwd):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS='1')
-    proc = subprocess.run([sys.executable, *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=600)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-4000:]
-    return out
 
 
 def metric(out, name):

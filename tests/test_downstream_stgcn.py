@@ -1,12 +1,11 @@
 """The ST-GCN path end to end: CMD pretraining with the quarter-width ST-GCN, then
 transfer (fine-tuning the whole encoder) with stock RecognizerGCN + STGCN + GCNHead."""
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import torch
+
+from cmd_runs import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 CMD_CONFIG = ROOT / 'configs/cmd/cmd_stgcn-w16_1xb64-451e_ntu60-xsub-3d.py'
@@ -15,15 +14,6 @@ FAST = [f'{loader}.{key}' for loader in ('train_dataloader', 'val_dataloader', '
         for key in ('batch_size=4', 'num_workers=0', 'persistent_workers=False')]
 TINY_GCN = ['model.backbone.num_stages=2', 'model.backbone.inflate_stages=[2]',
             'model.backbone.down_stages=[2]']
-
-
-def run_tool(args, cwd):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS='1')
-    proc = subprocess.run([sys.executable, *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=600)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-4000:]
-    return out
 
 
 def test_cmd_stgcn_pretrain_then_transfer(tmp_path, tiny_synthetic_pkl, small_synthetic_pkl):
