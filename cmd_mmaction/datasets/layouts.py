@@ -9,9 +9,10 @@ its bone is zero. ``axis_pairs`` lists ``(i, j)`` for the rotation axis
 ``b_i × b_j`` (IKEM); by default it equals ``bones``.
 
 Add your own layout (e.g. for a new sensor) with :func:`register_layout`; the
-ST-GCN graph of mmaction2 is separate (``graph_cfg=dict(layout=...)``) and only
-knows 'openpose', 'nturgb+d' and 'coco' -- see ``cmd_mmaction.models`` for the
-graph registration of extra layouts.
+ST-GCN graph of mmaction2 knows 'openpose', 'nturgb+d' and 'coco' by name and
+any other skeleton as a dict, which :func:`stgcn_graph_layout` derives from a
+registered layout: ``graph_cfg=dict(layout=stgcn_graph_layout('msr20'),
+mode='stgcn_spatial')`` (configs write the dict out; a test keeps them equal).
 """
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -97,6 +98,18 @@ def get_layout(name) -> SkeletonLayout:
     if name not in _LAYOUTS:
         raise ValueError(f'unknown skeleton layout {name!r}; known layouts: {sorted(_LAYOUTS)}')
     return _LAYOUTS[name]
+
+
+def stgcn_graph_layout(name) -> Dict:
+    """mmaction2 ``Graph`` layout dict of a registered layout.
+
+    ``{'num_node': V, 'inward': [(child, parent), ...], 'center': c}``: every
+    bone except the root's self-pair, pointing towards the centre joint, as
+    mmaction2's own inward lists do.
+    """
+    layout = get_layout(name)
+    return dict(num_node=layout.num_joints, center=layout.center,
+                inward=[(c, p) for c, p in layout.bones if c != p])
 
 
 register_layout(SkeletonLayout('nturgb+d', 25, 20, _NTU_CMD, _NTU_SYM, _NTU_AXIS))
