@@ -170,12 +170,13 @@ def time_distillation(model, batch, repeats=5):
     """
     import torch.nn.functional as F
     queue = {m: model.queues[m].queue.clone() for m in model.modalities}
-    dim = next(iter(queue.values())).shape[0]
+    dim, device = next(iter(queue.values())).shape[0], _device()
     times = []
     for _ in range(repeats):
-        q = {m: F.normalize(torch.randn(batch, dim), dim=1).requires_grad_()
+        q = {m: F.normalize(torch.randn(batch, dim, device=device), dim=1).requires_grad_()
              for m in model.modalities}
-        k = {m: F.normalize(torch.randn(batch, dim), dim=1) for m in model.modalities}
+        k = {m: F.normalize(torch.randn(batch, dim, device=device), dim=1)
+             for m in model.modalities}
         start = time.perf_counter()
         model._distill(q, k, queue).backward()
         _synchronize()
