@@ -44,7 +44,9 @@ def test_subset_labels_splits_and_zero_file(msr_dir, tmp_path):
     summary = convert_msr_action3d(msr_dir, out, file_list=file_list, progress=False)
     data = load(out)
     assert data['split'] == dict(xsub_train=['a01_s01_e01', 'a05_s07_e03'],
-                                 xsub_val=['a01_s02_e01', 'a20_s02_e01'])
+                                 xsub_val=['a01_s02_e01', 'a20_s02_e01'],
+                                 xsub_train_tune=['a01_s01_e01'],  # subjects 1, 3, 5
+                                 xsub_val_tune=['a05_s07_e03'])  # 7, 9: held out
     anns = {a['frame_dir']: a for a in data['annotations']}
     assert {k: a['label'] for k, a in anns.items()} == {
         'a01_s01_e01': 0, 'a01_s02_e01': 0, 'a20_s02_e01': 19, 'a05_s07_e03': 4}

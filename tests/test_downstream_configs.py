@@ -13,9 +13,10 @@ from mmaction.registry import MODELS
 
 ROOT = Path(__file__).resolve().parents[1]
 PROTOCOLS = ('linear', 'semi', 'finetune', 'transfer')
-# the official-protocol configs; the *_synthetic-* ones (README examples) are tested below
+# the official-protocol configs; *_synthetic-* (README examples, below) and *_msr-* (the
+# real-data study, tests/test_configs_msr.py) have their own schedules
 CONFIGS = sorted(p for d in PROTOCOLS for p in (ROOT / 'configs' / d).glob('*.py')
-                 if 'synthetic' not in p.name)
+                 if 'synthetic' not in p.name and '_msr-' not in p.name)
 SYNTHETIC_LINEAR = sorted((ROOT / 'configs/linear').glob('*_synthetic-xsub-3d-*.py'))
 DATASETS = {'ntu60-xsub': 60, 'ntu60-xview': 60, 'ntu120-xsub': 120, 'ntu120-xset': 120,
             'pku2-xsub': 51}

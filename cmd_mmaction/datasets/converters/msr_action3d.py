@@ -3,7 +3,8 @@
 Each file holds 20 lines per frame, each ``x y z c`` (metres in camera space, ``c`` a
 tracking confidence that is dropped). Output: M = 1, V = 20 joints in file order,
 ``label = AA - 1``, cross-subject split: odd subjects -> ``xsub_train``, even ->
-``xsub_val``. All-zero frames (the tracker lost the person) are dropped and counted; an
+``xsub_val``; for choosing hyper-parameters without the test subjects, the training
+subjects are split again: 7 and 9 -> ``xsub_val_tune``, 1, 3, 5 -> ``xsub_train_tune``. All-zero frames (the tracker lost the person) are dropped and counted; an
 all-zero file (``a13_s09_e02``) is skipped with reason "all zeros". A line count that is
 not a multiple of 20 is a truncated file.
 
@@ -26,7 +27,8 @@ NUM_CLASSES = 20
 SUFFIX = '_skeleton3D.txt'
 DEFAULT_FILE_LIST = 'files_used_in_cvpr12_paper.txt'
 IMG_SHAPE = (480, 640)
-SPLITS = ('xsub_train', 'xsub_val')
+SPLITS = ('xsub_train', 'xsub_val', 'xsub_train_tune', 'xsub_val_tune')
+TUNE_HOLDOUT_SUBJECTS = (7, 9)  # training subjects held out for validation
 NAME_PATTERN = re.compile(r'^a(\d{2})_s(\d{2})_e(\d{2})$')
 
 
@@ -99,9 +101,13 @@ class MSRAction3DConverter:
         if num_empty:
             self.summary.add_note('empty frames dropped', num_empty)
             self.summary.add_note('samples with empty frames dropped')
-        split = SPLITS[0] if subject % 2 == 1 else SPLITS[1]
-        yield ConvertedSample(make_annotation(name, action - 1, keypoint, IMG_SHAPE),
-                              (split,))
+        if subject % 2 == 0:
+            splits = ('xsub_val', )
+        elif subject in TUNE_HOLDOUT_SUBJECTS:
+            splits = ('xsub_train', 'xsub_val_tune')
+        else:
+            splits = ('xsub_train', 'xsub_train_tune')
+        yield ConvertedSample(make_annotation(name, action - 1, keypoint, IMG_SHAPE), splits)
 
     def convert(self, out: PathLike) -> ConversionSummary:
         samples = convert_items(self.names, self.convert_file, lambda n: n, self.summary,
