@@ -3,7 +3,7 @@
 # queue 256 (< one epoch of keys: 8 iterations x 32), top-k 128 (K / 2, the official
 # ratio), momentum 0.99 and lr 0.1 as for the other small dataset (the main job's
 # synthetic config). Method hyper-parameters otherwise official (configs/_base_/models/cmd.py).
-# configs/moco/moco_bigru-h256_1xb32-60e_msr-xsub-3d.py is the same without distillation.
+# configs/moco/moco_bigru-h256_1xb32-40e_msr-xsub-3d.py is the same without distillation.
 _base_ = ['../_base_/models/cmd_bigru.py', '../_base_/datasets/msr_xsub_cmd.py',
           '../_base_/schedules/cmd_sgd_451e.py']
 
@@ -16,9 +16,9 @@ model = dict(
     topk=128,
     momentum=0.99)
 optim_wrapper = dict(optimizer=dict(lr=0.1))
-max_epochs = 60
+max_epochs = 40
 train_cfg = dict(max_epochs=max_epochs, val_begin=10, val_interval=10)
-param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[50], gamma=0.1)]
+param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[35], gamma=0.1)]
 default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=1),
                      logger=dict(interval=8))
 auto_scale_lr = dict(base_batch_size=32)

@@ -14,9 +14,9 @@ model = dict(
     topk=128,
     momentum=0.99)
 optim_wrapper = dict(optimizer=dict(lr=0.1))
-max_epochs = 60
+max_epochs = 40
 train_cfg = dict(max_epochs=max_epochs, val_begin=10, val_interval=10)
-param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[50], gamma=0.1)]
+param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[35], gamma=0.1)]
 default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=1),
                      logger=dict(interval=8))
 auto_scale_lr = dict(base_batch_size=32)
