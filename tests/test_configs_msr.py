@@ -13,11 +13,11 @@ from cmd_runs import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 MSR = ROOT.parent / 'shared' / 'data' / 'msr_action3d'
-CMD = ROOT / 'configs/cmd/cmd_bigru-h256_1xb32-40e_msr-xsub-3d.py'
-MOCO = ROOT / 'configs/moco/moco_bigru-h256_1xb32-40e_msr-xsub-3d.py'
-STGCN = ROOT / 'configs/cmd/cmd_stgcn-w16_1xb32-40e_msr-xsub-3d.py'
-LINEAR = ROOT / 'configs/linear/linear_bigru-h256_1xb32-20e_msr-xsub-3d-{}.py'
-SUPERVISED = ROOT / 'configs/supervised/bigru-h256_1xb32-40e_msr-xsub-3d-joint.py'
+CMD = ROOT / 'configs/cmd/cmd_bigru-h128_1xb32-120e_msr-xsub-3d.py'
+MOCO = ROOT / 'configs/moco/moco_bigru-h128_1xb32-120e_msr-xsub-3d.py'
+STGCN = ROOT / 'configs/cmd/cmd_stgcn-w16_1xb32-120e_msr-xsub-3d.py'
+LINEAR = ROOT / 'configs/linear/linear_bigru-h128_1xb32-20e_msr-xsub-3d-{}.py'
+SUPERVISED = ROOT / 'configs/supervised/bigru-h128_1xb32-40e_msr-xsub-3d-joint.py'
 
 
 def test_moco_is_cmd_without_distillation():

@@ -18,7 +18,7 @@ only (bank 1, 3, 5, queries 7, 9). Every run goes through ``tools/train.py`` /
 Writes ``docs/results_msr_action3d.md`` (mean ± std over seeds, the time taken) and
 ``docs/results_msr_action3d_knn_curve.png``::
 
-    python tools/analysis/real_data_study.py                      # 3 seeds, ~30 min
+    python tools/analysis/real_data_study.py                      # 3 seeds, ~45 min
     python tools/analysis/real_data_study.py --tiny --out-dir /tmp/study   # smoke run
 """
 import argparse
@@ -35,10 +35,10 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 CONFIGS = dict(
-    cmd='configs/cmd/cmd_bigru-h256_1xb32-40e_msr-xsub-3d.py',
-    moco='configs/moco/moco_bigru-h256_1xb32-40e_msr-xsub-3d.py',
-    linear='configs/linear/linear_bigru-h256_1xb32-20e_msr-xsub-3d-{}.py',
-    supervised='configs/supervised/bigru-h256_1xb32-40e_msr-xsub-3d-joint.py')
+    cmd='configs/cmd/cmd_bigru-h128_1xb32-120e_msr-xsub-3d.py',
+    moco='configs/moco/moco_bigru-h128_1xb32-120e_msr-xsub-3d.py',
+    linear='configs/linear/linear_bigru-h128_1xb32-20e_msr-xsub-3d-{}.py',
+    supervised='configs/supervised/bigru-h128_1xb32-40e_msr-xsub-3d-joint.py')
 STREAMS = ('joint', 'motion', 'bone')
 METHODS = ('random-init', 'moco', 'cmd', 'supervised')
 FUSED = 'fused'
@@ -47,19 +47,25 @@ TEST_SPLITS = ['test_dataloader.dataset.bank.split=xsub_train',
 TINY = ['model.backbone.hidden=8', 'model.backbone.num_layers=1']
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser(description, work_dir):
+    """The options shared with tools/analysis/msr_ablation.py."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument('--data-dir', default=osp.join(ROOT, '..', 'shared', 'data',
                                                        'msr_action3d'))
     parser.add_argument('--ann-file', default=osp.join(ROOT, 'data', 'msr_action3d',
                                                        'msr_action3d.pkl'),
                         help='converted data (made from --data-dir if absent)')
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', 'msr_study'))
+    parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', work_dir))
     parser.add_argument('--out-dir', default=osp.join(ROOT, 'docs'),
-                        help='where results_msr_action3d.md and the PNG go')
+                        help='where the Markdown results (and PNG) go')
     parser.add_argument('--tiny', action='store_true',
                         help='tiny encoders, 1-2 epochs, one seed: checks the pipeline only')
+    return parser
+
+
+def parse_args(argv=None):
+    parser = build_parser(__doc__.splitlines()[0], 'msr_study')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     return parser.parse_args(argv)
 
 
@@ -95,10 +101,11 @@ class Study:
         return ['--cfg-options', *self._data(knn), *self.workers,
                 f'experiment_name=study_{uuid.uuid4().hex[:8]}', *more]
 
-    def pretrain(self, method, seed):
-        work = osp.join(self.args.work_dir, f'seed{seed}', method)
+    def pretrain(self, method, seed, tag=None, *more):
+        """Pretrain CONFIGS[method] (``more``: extra cfg-options) in work_dir/seed*/tag."""
+        work = osp.join(self.args.work_dir, f'seed{seed}', tag or method)
         runner = self.train_tool.main([CONFIGS[method], '--work-dir', work, '--seed', str(seed),
-                                       *self._options(True, *self.tiny_ssl)])
+                                       *self._options(True, *self.tiny_ssl, *more)])
         epochs = runner.max_epochs
         del runner
         return osp.join(work, f'epoch_{epochs}.pth'), knn_curve(work)
@@ -253,10 +260,11 @@ study took **{seconds / 60:.1f} minutes** on this machine ({os.cpu_count()} CPU 
 Data: MSR Action3D, the 557 standard sequences (`files_used_in_cvpr12_paper.txt`), 20
 actions, 20 Kinect joints, one person; cross-subject: pretraining and classifier training
 on subjects 1, 3, 5, 7, 9 (284 clips), evaluation on 2, 4, 6, 8, 10 (273 clips), once per
-final run. Encoder: BiGRU (official feeding) hidden 256 x 2 layers, 32-frame clips.
-Pretraining (`{CONFIGS["cmd"]}`, `{CONFIGS["moco"]}`): 40 epochs, batch 32, SGD lr 0.1,
-queue 256, top-k 128, momentum 0.99, the official temperatures; MoCo is the same model
-without the distillation term. Linear: `{CONFIGS["linear"].format("<stream>")}` (frozen
+final run. Encoder: BiGRU (official feeding) hidden 128 x 2 layers, 32-frame clips.
+Pretraining (`{CONFIGS["cmd"]}`, `{CONFIGS["moco"]}`): 120 epochs, batch 32, SGD lr 0.1
+(x0.1 after 100), queue 64, top-k 32, momentum 0.99, the official temperatures and
+augmentations; MoCo is the same model without the distillation term.
+Linear: `{CONFIGS["linear"].format("<stream>")}` (frozen
 encoder, 20 epochs). Supervised: `{CONFIGS["supervised"]}` (same encoder + classifier from
 scratch, all training labels). Random-init: the same frozen encoder at initialisation.
 Fusion: kNN over the mean of the three streams' similarities; linear over the mean of the
@@ -273,7 +281,7 @@ three classifiers' scores. Mean ± sample std over seeds.
 ![kNN during pretraining]({png_name})
 
 The curve is the fused kNN top-1 on the held-out *training* subjects 7 and 9 (bank:
-subjects 1, 3, 5), measured every 10 epochs during pretraining; the test subjects are not
+subjects 1, 3, 5), measured every 20 epochs during pretraining; the test subjects are not
 used there.
 
 Hyper-parameters were not tuned on the test subjects; see the discussion below for

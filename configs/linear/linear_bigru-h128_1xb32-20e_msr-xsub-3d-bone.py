@@ -1,6 +1,6 @@
-# Linear evaluation on MSR Action3D, motion stream (see the -joint config).
-_base_ = ['./linear_bigru-h256_1xb32-20e_msr-xsub-3d-joint.py']
-modality = 'motion'
+# Linear evaluation on MSR Action3D, bone stream (see the -joint config).
+_base_ = ['./linear_bigru-h128_1xb32-20e_msr-xsub-3d-joint.py']
+modality = 'bone'
 model = dict(backbone=dict(init_cfg=dict(prefix=f'encoder_q.{modality}.backbone.')))
 stream = dict(type='GenModality', modalities=[modality], layout='msr20')
 train_dataloader = dict(dataset=dict(pipeline=[

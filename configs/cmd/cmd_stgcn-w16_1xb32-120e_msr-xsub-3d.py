@@ -1,7 +1,8 @@
 # CMD on MSR Action3D with the 1/4-width mmaction2 ST-GCN on the 'msr20' graph
-# (stgcn_graph_layout('msr20'), written out; tests/test_configs_msr.py keeps it equal).
+# (stgcn_graph_layout('msr20'), written out; tests/test_configs_msr.py keeps it equal);
+# queue, top-k and schedule as the BiGRU MSR config (chosen there, not for ST-GCN).
 _base_ = ['../_base_/models/cmd_stgcn.py', '../_base_/datasets/msr_xsub_cmd.py',
-          '../_base_/schedules/cmd_sgd_451e.py']
+          '../_base_/schedules/cmd_sgd_120e_msr.py']
 msr20_graph = dict(
     num_node=20, center=6,
     inward=[(0, 2), (1, 2), (2, 3), (3, 6), (4, 6), (5, 6), (7, 0), (8, 1), (9, 7), (10, 8),
@@ -10,13 +11,6 @@ msr20_graph = dict(
 model = dict(
     layout='msr20',
     backbone=dict(graph_cfg=dict(_delete_=True, layout=msr20_graph, mode='stgcn_spatial')),
-    queue_len=256,
-    topk=128,
+    queue_len=64,
+    topk=32,
     momentum=0.99)
-optim_wrapper = dict(optimizer=dict(lr=0.1))
-max_epochs = 40
-train_cfg = dict(max_epochs=max_epochs, val_begin=10, val_interval=10)
-param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[35], gamma=0.1)]
-default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=1),
-                     logger=dict(interval=8))
-auto_scale_lr = dict(base_batch_size=32)
