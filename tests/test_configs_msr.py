@@ -18,6 +18,7 @@ MOCO = ROOT / 'configs/moco/moco_bigru-h128_1xb32-120e_msr-xsub-3d.py'
 STGCN = ROOT / 'configs/cmd/cmd_stgcn-w16_1xb32-120e_msr-xsub-3d.py'
 LINEAR = ROOT / 'configs/linear/linear_bigru-h128_1xb32-20e_msr-xsub-3d-{}.py'
 SUPERVISED = ROOT / 'configs/supervised/bigru-h128_1xb32-40e_msr-xsub-3d-joint.py'
+KNN = ROOT / 'configs/knn/knn_bigru-h128_msr-xsub-3d.py'
 
 
 def test_moco_is_cmd_without_distillation():
@@ -76,10 +77,9 @@ def test_pretrain_knn_linear_and_supervised_on_real_recordings(msr_pkl, tmp_path
              cwd=tmp_path)
     ckpt = pre / 'epoch_1.pth'
     # kNN on the test subjects, bank = all training subjects
-    out = run_tool([ROOT / 'tools/test.py', CMD, ckpt, '--work-dir', tmp_path / 'knn',
+    out = run_tool([ROOT / 'tools/test.py', KNN, ckpt, '--work-dir', tmp_path / 'knn',
                     '--cfg-options', *data, *FAST, *TINY, 'model.head.in_channels=16',
-                    'model.head.hid_channels=16', 'test_dataloader.dataset.bank.split=xsub_train',
-                    'test_dataloader.dataset.query.split=xsub_val'], cwd=tmp_path)
+                    'model.head.hid_channels=16'], cwd=tmp_path)
     assert 'knn/fused_top1' in out and '284 bank / 273 query samples' in out
     labelled = [f'{loader}.dataset.ann_file={msr_pkl}'
                 for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')]

@@ -37,13 +37,12 @@ sys.path.insert(0, ROOT)
 CONFIGS = dict(
     cmd='configs/cmd/cmd_bigru-h128_1xb32-120e_msr-xsub-3d.py',
     moco='configs/moco/moco_bigru-h128_1xb32-120e_msr-xsub-3d.py',
+    knn='configs/knn/knn_bigru-h128_msr-xsub-3d.py',
     linear='configs/linear/linear_bigru-h128_1xb32-20e_msr-xsub-3d-{}.py',
     supervised='configs/supervised/bigru-h128_1xb32-40e_msr-xsub-3d-joint.py')
 STREAMS = ('joint', 'motion', 'bone')
 METHODS = ('random-init', 'moco', 'cmd', 'supervised')
 FUSED = 'fused'
-TEST_SPLITS = ['test_dataloader.dataset.bank.split=xsub_train',
-               'test_dataloader.dataset.query.split=xsub_val']
 TINY = ['model.backbone.hidden=8', 'model.backbone.num_layers=1']
 
 
@@ -110,11 +109,11 @@ class Study:
         del runner
         return osp.join(work, f'epoch_{epochs}.pth'), knn_curve(work)
 
-    def knn(self, config, checkpoint, seed, tag):
+    def knn(self, checkpoint, seed, tag):
         """kNN top-1 per stream and fused on the test subjects."""
         work = osp.join(self.args.work_dir, f'seed{seed}', f'knn_{tag}')
-        metrics = self.test_tool.main([config, checkpoint, '--work-dir', work,
-                                       *self._options(True, *TEST_SPLITS, *self.tiny_ssl,
+        metrics = self.test_tool.main([CONFIGS['knn'], checkpoint, '--work-dir', work,
+                                       *self._options(True, *self.tiny_ssl,
                                                       f'randomness.seed={seed}')])
         return {s: metrics[f'knn/{s}_top1'] for s in STREAMS + (FUSED, )}
 
@@ -173,8 +172,7 @@ def run_seed(study, seed):
     for method in ('moco', 'cmd'):
         ckpts[method], curves[method] = study.pretrain(method, seed)
     for method in ('random-init', 'moco', 'cmd'):
-        results[method]['knn'] = study.knn(CONFIGS['cmd'], ckpts[method] or 'random-init',
-                                           seed, method)
+        results[method]['knn'] = study.knn(ckpts[method] or 'random-init', seed, method)
         dumps = {}
         for stream in STREAMS:
             init = ([f'model.backbone.init_cfg.checkpoint={ckpts[method]}'] if ckpts[method]
@@ -191,7 +189,7 @@ def run_seed(study, seed):
     results['supervised']['linear'] = dump_top1(dumps)
     merged = supervised_as_cmd(sup_ckpts, osp.join(study.args.work_dir, f'seed{seed}',
                                                    'supervised_as_cmd.pth'))
-    results['supervised']['knn'] = study.knn(CONFIGS['cmd'], merged, seed, 'supervised')
+    results['supervised']['knn'] = study.knn(merged, seed, 'supervised')
     return results, curves
 
 
@@ -267,6 +265,7 @@ augmentations; MoCo is the same model without the distillation term.
 Linear: `{CONFIGS["linear"].format("<stream>")}` (frozen
 encoder, 20 epochs). Supervised: `{CONFIGS["supervised"]}` (same encoder + classifier from
 scratch, all training labels). Random-init: the same frozen encoder at initialisation.
+kNN: `{CONFIGS["knn"]}` (bank: all training subjects).
 Fusion: kNN over the mean of the three streams' similarities; linear over the mean of the
 three classifiers' scores. Mean ± sample std over seeds.
 
