@@ -18,13 +18,12 @@ encoders and schedule, no distillation) is the reference. Writes
 """
 import os
 import os.path as osp
-import statistics
 import sys
 import time
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from real_data_study import (FUSED, STREAMS, Study, _atomic,  # noqa: E402
-                             build_parser, ensure_data)
+from real_data_study import (FUSED, STREAMS, Study, build_parser,  # noqa: E402
+                             ensure_data, mean_std, write_text_atomic)
 
 # (name, method config, cfg-options); the CMD default is K 64, top-k 32, tau_t 0.05,
 # tau_s 0.1, lambda 1 (configs/cmd/cmd_bigru-h128_1xb32-120e_msr-xsub-3d.py).
@@ -58,9 +57,7 @@ def final_knn(work_dir):
 def report(args, variants, scores, seconds):
     """Markdown: one row per variant, mean (± std when several seeds) per stream."""
     def cell(values):
-        if len(values) == 1:
-            return f'{100 * values[0]:.1f}'
-        return f'{100 * statistics.mean(values):.1f} ± {100 * statistics.stdev(values):.1f}'
+        return f'{100 * values[0]:.1f}' if len(values) == 1 else mean_std(values)
 
     lines = ['| variant | ' + ' | '.join(STREAMS + ('3-stream fusion', )) + ' |',
              '| --- |' + ' ---: |' * (len(STREAMS) + 1)]
@@ -103,11 +100,7 @@ def main(argv=None):
     text = report(args, variants, scores, time.time() - start)
     md = osp.join(args.out_dir, 'results_msr_action3d_ablation.md')
 
-    def write_md(tmp):
-        with open(tmp, 'w', encoding='utf-8') as f:
-            f.write(text)
-
-    _atomic(md, write_md)
+    write_text_atomic(md, text)
     print(text)
     return dict(scores=scores, markdown=md)
 

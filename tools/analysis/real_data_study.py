@@ -288,6 +288,14 @@ how they were chosen.
 '''
 
 
+def write_text_atomic(path, text):
+    def write(tmp):
+        with open(tmp, 'w', encoding='utf-8') as f:
+            f.write(text)
+
+    _atomic(path, write)
+
+
 def ensure_data(args):
     if osp.isfile(args.ann_file):
         return
@@ -323,11 +331,7 @@ def main(argv=None):
         with open(extra, encoding='utf-8') as f:
             text += '\n' + f.read()
 
-    def write_md(tmp):
-        with open(tmp, 'w', encoding='utf-8') as f:
-            f.write(text)
-
-    _atomic(md, write_md)
+    write_text_atomic(md, text)
     _atomic(osp.join(args.work_dir, 'results.json'), lambda tmp: json.dump(
         dict(seeds=args.seeds, results=per_seed, curves=curves, seconds=seconds),
         open(tmp, 'w')))
