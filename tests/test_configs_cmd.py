@@ -6,7 +6,7 @@ import torch
 from mmengine.config import Config
 
 import cmd_mmaction  # noqa: F401
-from cmd_mmaction.datasets.layouts import get_layout
+from cmd_mmaction.skeleton.layouts import get_layout
 from mmaction.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 from mmaction.structures import ActionDataSample
 

@@ -8,7 +8,7 @@ from mmengine.config import Config
 
 import cmd_mmaction  # noqa: F401
 from cmd_mmaction.datasets.converters.msr_action3d import convert_msr_action3d
-from cmd_mmaction.datasets.layouts import stgcn_graph_layout
+from cmd_mmaction.skeleton.layouts import stgcn_graph_layout
 from cmd_runs import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,7 +29,7 @@ def load(path):
 
 def test_read_real_file(msr_dir):
     frames = read_msr_file(msr_dir / 'a01_s01_e01_skeleton3D.txt')
-    assert frames.dtype == np.float32 and frames.shape[1:] == (20, 3)
+    assert frames.dtype == np.float64 and frames.shape[1:] == (20, 3)  # cast when written
     # first two lines of the file: joint 1 and joint 2 of frame 0 (confidence dropped)
     np.testing.assert_allclose(frames[0, 0], [-0.371736, 0.371031, 2.674849], atol=1e-6)
     np.testing.assert_allclose(frames[0, 1], [-0.014095, 0.355341, 2.678124], atol=1e-6)

@@ -34,7 +34,7 @@ def test_read_skeleton_round_trip(tmp_path):
     assert list(tracks) == ['72057594037931101', '72057594037931102']
     np.testing.assert_allclose(tracks['72057594037931101'], a, atol=1e-6)
     np.testing.assert_allclose(tracks['72057594037931102'], b, atol=1e-6)
-    assert tracks['72057594037931101'].dtype == np.float32
+    assert tracks['72057594037931101'].dtype == np.float64  # as parsed; cast when written
     # joint 9 (index 8) of body a, frame 3 is the 3 first values of that line
     assert tracks['72057594037931101'][3, 8, 0] == pytest.approx(a[3, 8, 0], abs=1e-6)
 

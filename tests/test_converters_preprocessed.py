@@ -102,14 +102,21 @@ def test_merge_train_val_via_cli(tmp_path, capsys):
     tool = load_tool('import_preprocessed')
     summary = tool.main(['--split-prefix', 'xsub', '--train-data', str(dt), '--train-label',
                          str(lt), '--val-data', str(dv), '--val-label', str(lv), '--out',
-                         str(out), '--no-progress'])
+                         str(out), '--no-progress', '--pre-normalized', 'cmd'])
     assert summary.written == 3
     assert load(out)['split'] == dict(xsub_train=['t0', 't1'], xsub_val=['v0'])
+    # the arrays' pre-normalisation is recorded, so CMDPreNormalize leaves them alone
+    assert load(out)['pre_normalized'] == dict(method='cmd', layout='nturgb+d')
     assert 'written: 3' in capsys.readouterr().out
     with pytest.raises(SystemExit):
-        tool.main(['--data', str(dt), '--split-prefix', 'xsub', '--out', str(out)])
-    with pytest.raises(SystemExit):
-        tool.main(['--data', str(dt), '--label', str(lt), '--out', str(out)])  # no --split
+        tool.main(['--data', str(dt), '--split-prefix', 'xsub', '--out', str(out),
+                   '--pre-normalized', 'none'])
+    with pytest.raises(SystemExit):  # no --split
+        tool.main(['--data', str(dt), '--label', str(lt), '--out', str(out),
+                   '--pre-normalized', 'none'])
+    with pytest.raises(SystemExit):  # what the arrays went through must be stated
+        tool.main(['--data', str(dt), '--label', str(lt), '--split', 'xsub_val',
+                   '--out', str(out)])
 
 
 class Evil:

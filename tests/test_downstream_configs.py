@@ -8,7 +8,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import cmd_mmaction  # noqa: F401
-from cmd_mmaction.datasets.modalities import canonical_name
+from cmd_mmaction.skeleton.modalities import canonical_name
 from mmaction.registry import MODELS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -105,7 +105,7 @@ def test_multi_stream_fuses_by_hand_and_pools_features():
     torch.manual_seed(0)
     model = _multi(weights=[3, 1], store_features=True).eval()
     x = torch.randn(2, 2, 2, 16, 25, 3, generator=torch.Generator().manual_seed(2))  # 2 clips
-    from cmd_mmaction.datasets.modalities import compute_modality
+    from cmd_mmaction.skeleton.modalities import compute_modality
     with torch.no_grad():
         samples = model(x, mode='predict')
         probs, feats = {}, {}

@@ -110,7 +110,7 @@ def test_teacher_config_builds_and_steps_once(path):
     assert cfg.train_dataloader.batch_size == 128 and cfg.optim_wrapper.optimizer.lr == 0.1
     assert (cfg.train_cfg.max_epochs, cfg.param_scheduler[0].milestones) == (300, [250])
     _check_split(cfg, path)
-    cfg.merge_from_dict({**TEACHER, 'model.cross_epoch': -1})   # stage 2 from the first step
+    cfg.merge_from_dict({**TEACHER, 'model.cross_epoch': 0})   # stage 2 from the first step
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     x = torch.randn(4, 2, 2, 12, 25, 3, generator=torch.Generator().manual_seed(0))

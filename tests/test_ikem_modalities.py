@@ -4,8 +4,8 @@ boundary frames and per-sample time scaling of every modality."""
 import pytest
 import torch
 
-from cmd_mmaction.datasets.layouts import get_layout
-from cmd_mmaction.datasets.modalities import MODALITIES, bone, compute_modality
+from cmd_mmaction.skeleton.layouts import get_layout
+from cmd_mmaction.skeleton.modalities import MODALITIES, bone, compute_modality
 
 LAYOUT = 'nturgb+d-ikem6'
 torch.manual_seed(0)

@@ -23,7 +23,7 @@ TINY_ENCODER = dict(
 def teacher_cfg(modalities=('joint', 'motion', 'bone', 'accel', 'axis', 'omega'), **kwargs):
     cfg = dict(type='IKEMTeacher', **copy.deepcopy(TINY_ENCODER),
                head=dict(type='ProjectionNeck', in_channels=16, hid_channels=16, out_channels=8),
-               modalities=modalities, queue_len=16, feat_dim=8, cross_epoch=0,
+               modalities=modalities, queue_len=16, feat_dim=8, cross_epoch=1,
                ikem=dict(type='IKEMModule', in_channels=16))
     cfg.update(kwargs)
     return cfg
@@ -78,7 +78,7 @@ def test_teacher_stage_two_losses_and_momentum_switch(official):
     model = MODELS.build(teacher_cfg(official_momentum_bug=official))
     x, samples = batch()
     model.loss(x, samples)
-    set_epoch(1)                      # > cross_epoch = 0
+    set_epoch(1)                      # = cross_epoch: stage 2
     before = {m: _params(model.encoder_k[m]) for m in model.modalities}
     losses = model.loss(x, samples)
     assert set(losses) == ({f'loss_cross_{m}' for m in model.modalities}
@@ -233,3 +233,48 @@ def test_cmd_extra_loss_hook_adds_ikem_losses_and_leaves_cmd_losses_unchanged():
     set_epoch(0)
     late = MODELS.build(dict(base, cmd_start_epoch=5, extra_losses=extra))
     assert 'loss_ikem_joint' not in late.loss(x, samples)   # gated with loss_cmd
+
+
+@pytest.mark.parametrize('cross_epoch, last_moco, first_cross', [(150, 149, 150), (0, None, 0)])
+def test_teacher_phase_boundary_is_the_official_one(cross_epoch, last_moco, first_cross):
+    """The official loop passes 1-based epochs and tests ``epoch <= cross_epoch``: with
+    150 the 0-based epochs 0..149 are MoCo only and 150 is the first cross epoch; with 0
+    there is no MoCo-only epoch at all."""
+    model = MODELS.build(teacher_cfg(('joint', 'motion'), ikem=None, cross_epoch=cross_epoch))
+    x, samples = batch()
+    if last_moco is not None:
+        set_epoch(last_moco)
+        assert 'loss_moco_joint' in model.loss(x, samples)
+    set_epoch(first_cross)
+    assert set(model.loss(x, samples)) == {'loss_cross_joint', 'loss_cross_motion'}
+    with pytest.raises(ValueError, match='cross_epoch must be an int >= 0'):
+        MODELS.build(teacher_cfg(cross_epoch=-1))
+
+
+def test_ikem_init_is_the_official_weights_init_over_the_whole_model():
+    torch.manual_seed(0)
+    model = MODELS.build(teacher_cfg(('joint', 'motion'), init_cfg=dict(type='IKEMInit')))
+    model.init_weights()
+    convs = [m for m in model.encoder_q.modules() if isinstance(m, torch.nn.Conv2d)]
+    linears = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    bns = [m for m in model.encoder_q.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    weights = torch.cat([m.weight.flatten() for m in convs + linears])
+    assert abs(weights.std().item() - 0.02) < 0.002 and abs(weights.mean().item()) < 0.002
+    assert all(torch.all(m.bias == 0) for m in convs + linears if m.bias is not None)
+    bn_w = torch.cat([m.weight for m in bns])
+    assert abs(bn_w.mean().item() - 1) < 0.01 and 0.01 < bn_w.std().item() < 0.03
+    # mmaction2's own defaults (Kaiming convs, BN weight 1) did not run over it
+    assert not torch.all(bn_w == 1)
+
+
+@pytest.mark.parametrize('official', [False, True])
+def test_official_key_init_starts_keys_apart_from_queries(official):
+    torch.manual_seed(0)
+    model = MODELS.build(teacher_cfg(('joint', 'motion'), ikem=None, official_key_init=official,
+                                     init_cfg=dict(type='IKEMInit')))
+    model.init_weights()
+    x, samples = batch()
+    model.loss(x, samples)  # the first momentum update
+    q = torch.cat([p.flatten() for p in model.encoder_q['joint'].parameters()])
+    k = torch.cat([p.flatten() for p in model.encoder_k['joint'].parameters()])
+    assert torch.equal(q, k) != official

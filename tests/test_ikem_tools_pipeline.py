@@ -46,7 +46,7 @@ def pipeline(tmp_path_factory, tiny_synthetic_pkl):
                     + [f'model.backbone.{o}' for o in TINY]
                     + ['model.head.in_channels=32', 'model.head.hid_channels=32',
                        'model.ikem.in_channels=32', 'model.ikem.hid_channels=32',
-                       'model.queue_len=16', 'model.cross_epoch=-1'])
+                       'model.queue_len=16', 'model.cross_epoch=0'])
     (root / 'teacher').mkdir()
     runs['teacher'] = _run('train.py', TEACHER, root / 'teacher', teacher_opts)
     teacher_ckpt = root / 'teacher' / 'epoch_1.pth'

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import cmd_mmaction  # noqa: F401
-from cmd_mmaction.datasets.layouts import stgcn_graph_layout
+from cmd_mmaction.skeleton.layouts import stgcn_graph_layout
 from mmaction.models.utils.graph import Graph
 from mmaction.registry import MODELS
 

@@ -4,8 +4,8 @@ import math
 import pytest
 import torch
 
-from cmd_mmaction.datasets.layouts import get_layout
-from cmd_mmaction.datasets.modalities import (MODALITIES, accel, angular_velocity, bone,
+from cmd_mmaction.skeleton.layouts import get_layout
+from cmd_mmaction.skeleton.modalities import (MODALITIES, accel, angular_velocity, bone,
                                               compute_modality, motion, rotation_axis)
 
 torch.manual_seed(0)

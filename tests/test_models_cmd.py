@@ -9,7 +9,7 @@ from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapper
 
 import cmd_mmaction  # noqa: F401
-from cmd_mmaction.datasets.modalities import compute_modality
+from cmd_mmaction.skeleton.modalities import compute_modality
 from mmaction.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 from mmaction.structures import ActionDataSample
 

@@ -70,7 +70,13 @@ def _pre(tmp_path, damage):
     label_path.write_bytes(label_bytes if label_bytes is not None
                            else pickle.dumps((names, labels)))
     return 'import_preprocessed', ['--data', str(tmp_path / 'data.npy'), '--label',
-                                   str(label_path), '--split', 'xsub_train'], None
+                                   str(label_path), '--split', 'xsub_train',
+                                   '--pre-normalized', 'none'], None
+
+
+def _normalize(built):
+    tool, args, bad = built
+    return tool, args + ['--normalize'], bad
 
 
 def _line(n, text):
@@ -109,6 +115,11 @@ CONVERTER_CASES = [
     ('ntu-label-range', _ntu,
      lambda p: p.rename(p.with_name('S001C001P002R001A061.skeleton')), None,
      'not part of ntu60'),
+    # finite in float64, inf in float32: the check runs after the cast
+    ('ntu-overflow', _ntu, _line(6, ROW12.replace('0.1', '1e39', 1)),
+     'not finite in float32', 'non-finite values'),
+    ('ntu-overflow-normalize', lambda t, d: _normalize(_ntu(t, d)),
+     _line(6, ROW12.replace('0.1', '1e39', 1)), 'not finite in float32', 'non-finite values'),
     ('msr-empty', _msr, lambda p: p.write_text(''), None, 'no frames'),
     ('msr-truncated', _msr, lambda p: truncate_file(p, 70), 'truncated: 70 lines',
      'truncated or garbled file'),
@@ -116,11 +127,17 @@ CONVERTER_CASES = [
      'truncated or garbled file'),
     ('msr-nan', _msr, _line(5, '0.1 nan 2.0 1'), 'non-finite value (NaN/Inf)',
      'non-finite values'),
+    ('msr-overflow', _msr, _line(5, '0.1 1e39 2.0 1'), 'not finite in float32',
+     'non-finite values'),
+    ('msr-overflow-normalize', lambda t, d: _normalize(_msr(t, d)),
+     _line(5, '0.1 -1e39 2.0 1'), 'not finite in float32', 'non-finite values'),
     ('msr-label-range', _msr,
      lambda p: p.rename(p.with_name('a21_s02_e01_skeleton3D.txt')),
      'action 21 outside 1..20', 'bad file name'),
     ('pku-nan', _pku, lambda s, lab: replace_line(s, 3, ' '.join(['nan'] + ['0.1'] * 149))
      or s.name, 'non-finite value (NaN/Inf)', 'non-finite values'),
+    ('pku-overflow', _pku, lambda s, lab: replace_line(s, 3, ' '.join(['1e39'] + ['0.1'] * 149))
+     or s.name, 'not finite in float32', 'non-finite values'),
     ('pku-joint-count', _pku, lambda s, lab: replace_line(s, 3, ' '.join(['0.1'] * 147))
      or s.name, 'expected 150 values', 'truncated or garbled file'),
     ('pku-label-range', _pku, lambda s, lab: write_pku_labels(lab, ['1,1,10,1', '52,11,20,1'])

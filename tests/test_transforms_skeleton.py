@@ -6,11 +6,12 @@ import torch.nn.functional as F
 from mmengine.dataset import Compose
 from mmengine.registry import DefaultScope
 
-from cmd_mmaction.datasets.modalities import compute_modality
+from cmd_mmaction.skeleton.modalities import compute_modality
 from cmd_mmaction.datasets.transforms import (GenModality, JointCorruption, MultiView,
                                               RandomChoiceOf, RandomRotation, RandomShear,
                                               TemporalCropResize, TemporalReflectCrop,
-                                              ValidLength, resize_time)
+                                              ValidLength)
+from cmd_mmaction.skeleton.temporal import resize_time
 
 
 def _sample(T=80, valid=70, M=2, seed=0):

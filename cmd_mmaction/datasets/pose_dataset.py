@@ -9,6 +9,7 @@ from mmengine.logging import MMLogger
 
 from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
+from ..skeleton.pre_normalize import normalization_record
 from .safe_pickle import safe_load, safe_loads
 from .subset import per_class_subset
 
@@ -41,7 +42,11 @@ class SkeletonPoseDataset(PoseDataset):
       ``num_classes`` is given, non-negative otherwise; sample names unique;
       ``split`` one of the file's splits (the error lists them);
     * ``label_fraction``: keep a seeded per-class fraction of the samples
-      (semi-supervised protocols), see :func:`per_class_subset`.
+      (semi-supervised protocols), see :func:`per_class_subset`;
+    * a top-level ``pre_normalized = dict(method, layout)`` (written by the
+      converters' ``--normalize``) is copied into every sample, so that the
+      pipeline's ``CMDPreNormalize`` / ``IKEMPreNormalize`` do not normalise
+      twice (docs/preprocessing.md).
 
     Without ``split`` a file with ``split`` / ``annotations`` yields all
     annotations (mmaction2 would return the raw dict).
@@ -95,7 +100,7 @@ class SkeletonPoseDataset(PoseDataset):
         if not str(path).endswith('.pkl'):
             raise ValueError(f'{path}: the annotation file must be a .pkl (PoseDataset '
                              'pickle)')
-        annotations, splits = self._unpack(_safe_read(path))
+        annotations, splits, pre_normalized = self._unpack(_safe_read(path))
         names = [self._sample_name(ann, i) for i, ann in enumerate(annotations)]
         duplicates = [n for n, c in Counter(names).items() if c > 1]
         if duplicates:
@@ -124,6 +129,8 @@ class SkeletonPoseDataset(PoseDataset):
             ann = dict(ann)  # never mutate the loaded object
             # with data_prefix['skeleton'] the keypoints arrive in get_data_info
             self._validate_sample(ann, path, need_keypoint='skeleton' not in self.data_prefix)
+            if pre_normalized is not None:
+                ann['pre_normalized'] = pre_normalized
             data_list.append(ann)
 
         if 'video' in self.data_prefix:  # mmaction2 PoseDataset behaviour
@@ -133,10 +140,13 @@ class SkeletonPoseDataset(PoseDataset):
                         item[key] = osp.join(self.data_prefix['video'], item[key])
         return data_list
 
-    def _unpack(self, raw) -> Tuple[Sequence[Dict], Optional[Dict]]:
+    def _unpack(self, raw) -> Tuple[Sequence[Dict], Optional[Dict], Optional[Dict]]:
+        """-> (annotations, split dict or None, pre_normalized record or None)."""
         path = self.ann_file
+        pre_normalized = None
         if isinstance(raw, dict) and 'annotations' in raw:
             annotations, splits = raw['annotations'], raw.get('split')
+            pre_normalized = self._pre_normalized(raw.get('pre_normalized'))
         elif isinstance(raw, (list, tuple)):
             annotations, splits = raw, None
         else:
@@ -149,7 +159,19 @@ class SkeletonPoseDataset(PoseDataset):
         if splits is not None and not isinstance(splits, dict):
             raise ValueError(f'{path}: "split" must be a dict of name lists, got '
                              f'{type(splits).__name__}')
-        return annotations, splits
+        return annotations, splits, pre_normalized
+
+    def _pre_normalized(self, record) -> Optional[Dict]:
+        """The file's ``pre_normalized`` record, checked (None when absent)."""
+        if record is None:
+            return None
+        try:
+            if not isinstance(record, dict) or set(record) != {'method', 'layout'}:
+                raise ValueError('expected dict(method=..., layout=...)')
+            return normalization_record(record['method'], record['layout'])
+        except (ValueError, TypeError) as err:
+            raise ValueError(f'{self.ann_file}: bad "pre_normalized" field {record!r}: '
+                             f'{err}') from None
 
     def _sample_name(self, ann, index: int) -> str:
         if not isinstance(ann, dict):

@@ -24,7 +24,7 @@ import os
 import os.path as osp
 from typing import Iterator, List, Tuple
 
-from ..datasets.modalities import canonical_name
+from ..skeleton.modalities import canonical_name
 from .atomic_checkpoint import is_complete_checkpoint
 
 __all__ = ['ConfigValidationError', 'validate_config']

@@ -1,6 +1,6 @@
 # Stock mmaction2 ST-GCN (RecognizerGCN + STGCN + GCNHead) trained with labels on
 # the generated synthetic NTU-25 data: the supervised reference and the proof that
-# our data format is mmaction2's.
+# our data format is mmaction2's (stock transforms after CMD's pre-normalisation).
 _base_ = ['../_base_/default_runtime.py']
 
 num_classes = 12
@@ -13,7 +13,7 @@ dataset_type = 'SkeletonPoseDataset'  # mmaction2 PoseDataset + validation + saf
 ann_file = 'data/synthetic/synthetic_ntu25.pkl'
 clip_len = 48
 train_pipeline = [
-    dict(type='PreNormalize3D'),
+    dict(type='CMDPreNormalize'),
     dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
     dict(type='UniformSampleFrames', clip_len=clip_len),
     dict(type='PoseDecode'),
@@ -21,7 +21,7 @@ train_pipeline = [
     dict(type='PackActionInputs')
 ]
 test_pipeline = [
-    dict(type='PreNormalize3D'),
+    dict(type='CMDPreNormalize'),
     dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
     dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=1, test_mode=True),
     dict(type='PoseDecode'),

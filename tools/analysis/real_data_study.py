@@ -259,6 +259,8 @@ Data: MSR Action3D, the 557 standard sequences (`files_used_in_cvpr12_paper.txt`
 actions, 20 Kinect joints, one person; cross-subject: pretraining and classifier training
 on subjects 1, 3, 5, 7, 9 (284 clips), evaluation on 2, 4, 6, 8, 10 (273 clips), once per
 final run. Encoder: BiGRU (official feeding) hidden 128 x 2 layers, 32-frame clips.
+Preprocessing: CMD's own pre-normalisation with the msr20 joints
+(`CMDPreNormalize`, docs/preprocessing.md).
 Pretraining (`{CONFIGS["cmd"]}`, `{CONFIGS["moco"]}`): 120 epochs, batch 32, SGD lr 0.1
 (x0.1 after 100), queue 64, top-k 32, momentum 0.99, the official temperatures and
 augmentations; MoCo is the same model without the distillation term.
@@ -326,10 +328,13 @@ def main(argv=None):
     plot_curves(curves, osp.join(args.out_dir, png))
     text = report(args, per_seed, curves, seconds, png)
     md = osp.join(args.out_dir, 'results_msr_action3d.md')
-    extra = osp.join(args.out_dir, 'results_msr_action3d_discussion.md')
-    if osp.isfile(extra):  # hand-written analysis, kept across regenerations
-        with open(extra, encoding='utf-8') as f:
-            text += '\n' + f.read()
+    # kept across regenerations: the study before the preprocessing fix, then the
+    # hand-written analysis
+    for name in ('results_msr_action3d_prenormalize3d.md', 'results_msr_action3d_discussion.md'):
+        extra = osp.join(args.out_dir, name)
+        if osp.isfile(extra):
+            with open(extra, encoding='utf-8') as f:
+                text += '\n' + f.read()
 
     write_text_atomic(md, text)
     _atomic(osp.join(args.work_dir, 'results.json'), lambda tmp: json.dump(

@@ -1,11 +1,16 @@
 """Import preprocessed (N, C, T, V, M) .npy arrays + label pickles as a PoseDataset pickle.
 
+State which pre-normalisation the arrays went through (``--pre-normalized``): CMD's
+``*_data_joint.npy`` are ``cmd``, IKEM's / CrosSCLR's ``*_position.npy`` are ``ikem``,
+raw arrays ``none``. The pickle records it, so the pipeline's CMDPreNormalize /
+IKEMPreNormalize do not normalise the samples a second time.
+
 Examples:
     # one file -> one split
     python tools/data/import_preprocessed.py --data val_data.npy --label val_label.pkl \
-        --split xsub_val --out data/ntu60_xsub_val.pkl
+        --split xsub_val --pre-normalized cmd --out data/ntu60_xsub_val.pkl
     # train + val -> splits xsub_train / xsub_val in one pickle
-    python tools/data/import_preprocessed.py --split-prefix xsub \
+    python tools/data/import_preprocessed.py --split-prefix xsub --pre-normalized cmd \
         --train-data train_data.npy --train-label train_label.pkl \
         --val-data val_data.npy --val-label val_label.pkl --out data/ntu60_xsub.pkl
 """
@@ -13,11 +18,16 @@ import argparse
 
 from cmd_mmaction.datasets.converters.cli import add_policy_arguments, run_and_report
 from cmd_mmaction.datasets.converters.preprocessed import PreprocessedPart, import_preprocessed
+from cmd_mmaction.skeleton.pre_normalize import normalization_record
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--out', required=True, help='output .pkl')
+    parser.add_argument('--pre-normalized', required=True, choices=['cmd', 'ikem', 'none'],
+                        help='the pre-normalisation the arrays already went through')
+    parser.add_argument('--layout', default='nturgb+d',
+                        help='skeleton layout of the arrays (default: nturgb+d)')
     single = parser.add_argument_group('one file')
     single.add_argument('--data', help='(N, C, T, V, M) .npy')
     single.add_argument('--label', help='(names, labels[, frame_counts]) .pkl')
@@ -60,7 +70,14 @@ def make_parts(args):
 def main(argv=None):
     args = parse_args(argv)
     return run_and_report(lambda: import_preprocessed(
-        make_parts(args), args.out, strict=args.strict, progress=args.progress))
+        make_parts(args), args.out, strict=args.strict, progress=args.progress,
+        pre_normalized=pre_normalized(args)))
+
+
+def pre_normalized(args):
+    if args.pre_normalized == 'none':
+        return None
+    return normalization_record(args.pre_normalized, args.layout)
 
 
 if __name__ == '__main__':

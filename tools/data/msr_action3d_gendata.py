@@ -6,7 +6,8 @@ Example:
 """
 import argparse
 
-from cmd_mmaction.datasets.converters.cli import add_policy_arguments, run_and_report
+from cmd_mmaction.datasets.converters.cli import (add_normalize_argument, add_policy_arguments,
+                                                  run_and_report)
 from cmd_mmaction.datasets.converters.msr_action3d import DEFAULT_FILE_LIST, convert_msr_action3d
 
 
@@ -21,6 +22,7 @@ def parse_args(argv=None):
                             f'{DEFAULT_FILE_LIST} in --data-dir when present)')
     files.add_argument('--all-files', action='store_true',
                        help='convert every file in --data-dir')
+    add_normalize_argument(parser)
     add_policy_arguments(parser)
     return parser.parse_args(argv)
 
@@ -29,7 +31,7 @@ def main(argv=None):
     args = parse_args(argv)
     return run_and_report(lambda: convert_msr_action3d(
         args.data_dir, args.out, file_list=args.file_list, use_all=args.all_files,
-        strict=args.strict, progress=args.progress))
+        normalize=args.normalize, strict=args.strict, progress=args.progress))
 
 
 if __name__ == '__main__':

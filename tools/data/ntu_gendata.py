@@ -8,7 +8,8 @@ Example:
 """
 import argparse
 
-from cmd_mmaction.datasets.converters.cli import add_policy_arguments, run_and_report
+from cmd_mmaction.datasets.converters.cli import (add_normalize_argument, add_policy_arguments,
+                                                  run_and_report)
 from cmd_mmaction.datasets.converters.ntu import BENCHMARKS, convert_ntu
 
 
@@ -22,8 +23,7 @@ def parse_args(argv=None):
                         help='ntu60: xsub/xview splits; ntu120: xsub/xset splits')
     parser.add_argument('--missing-list', default=None,
                         help='official list of samples with missing skeletons (skipped)')
-    parser.add_argument('--normalize', action='store_true',
-                        help='apply the 2s-AGCN pre-normalisation (METHODS.md 1.3)')
+    add_normalize_argument(parser)
     add_policy_arguments(parser)
     return parser.parse_args(argv)
 

@@ -7,7 +7,8 @@ Example:
 """
 import argparse
 
-from cmd_mmaction.datasets.converters.cli import add_policy_arguments, run_and_report
+from cmd_mmaction.datasets.converters.cli import (add_normalize_argument, add_policy_arguments,
+                                                  run_and_report)
 from cmd_mmaction.datasets.converters.pku_mmd import MAX_FRAMES, PROTOCOLS, convert_pku_mmd
 
 
@@ -22,8 +23,7 @@ def parse_args(argv=None):
     parser.add_argument('--out', required=True, help='output .pkl')
     parser.add_argument('--max-frames', type=int, default=MAX_FRAMES,
                         help='truncate each instance to this many frames')
-    parser.add_argument('--normalize', action='store_true',
-                        help='apply the 2s-AGCN pre-normalisation (METHODS.md 1.3)')
+    add_normalize_argument(parser)
     add_policy_arguments(parser)
     return parser.parse_args(argv)
 

@@ -19,6 +19,14 @@ def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
                         help='do not show a progress bar')
 
 
+def add_normalize_argument(parser: argparse.ArgumentParser) -> None:
+    """``--normalize``: CMD's pre-normalisation offline, recorded in the pickle."""
+    parser.add_argument('--normalize', action='store_true',
+                        help="apply CMD's pre-normalisation (docs/preprocessing.md) while "
+                             'converting and record it in the pickle, so the pipeline\'s '
+                             'CMDPreNormalize leaves the samples alone')
+
+
 def run_and_report(convert: Callable[[], ConversionSummary]) -> ConversionSummary:
     """Run ``convert``; print the summary, or exit with status 1 and a one-line error."""
     try:

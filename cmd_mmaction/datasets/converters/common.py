@@ -27,6 +27,8 @@ from typing import (Callable, Dict, Iterable, Iterator, List, Optional, Sequence
 
 import numpy as np
 
+from ...skeleton.pre_normalize import cmd_pre_normalize
+
 PathLike = Union[str, os.PathLike]
 
 
@@ -136,6 +138,31 @@ def make_annotation(frame_dir: str, label: int, keypoint: np.ndarray,
     return ann
 
 
+def checked_keypoint(keypoint: np.ndarray, source: PathLike,
+                     normalize_layout: Optional[str] = None) -> np.ndarray:
+    """The float32 keypoint a converter writes, CMD-pre-normalised with the joints of
+    ``normalize_layout`` when it names a layout (``--normalize``).
+
+    Finiteness is checked *after* the cast to float32 and after the normalisation: a
+    coordinate such as 1e39 is finite in float64 but ``inf`` in float32 (and turns a
+    normalised sample into NaN). Raises :class:`BadFileError` naming ``source``.
+    """
+    with np.errstate(over='ignore', invalid='ignore'):
+        keypoint = np.asarray(keypoint, dtype=np.float32)
+        for stage in ('', ' after --normalize'):
+            bad = ~np.isfinite(keypoint)
+            if bad.any():
+                m, t, v, _ = np.argwhere(bad)[0]
+                raise BadFileError(source, None, f'{int(bad.sum())} coordinates are not finite'
+                                   f' in float32{stage} (first at body {m}, frame {t}, joint '
+                                   f'{v}; |value| > 3.4e38 overflows)',
+                                   reason='non-finite values')
+            if normalize_layout is None or stage:
+                break
+            keypoint = cmd_pre_normalize(keypoint, normalize_layout)
+    return keypoint
+
+
 def atomic_pickle_dump(obj, path: PathLike) -> None:
     """Pickle ``obj`` to ``path`` through a temp file in the same directory + os.replace.
 
@@ -207,9 +234,14 @@ def convert_items(items: Sequence, convert: Callable[[object], Iterable],
     return samples
 
 
-def build_pose_dataset(samples: Sequence[ConvertedSample],
-                       split_names: Sequence[str]) -> dict:
-    """Assemble the PoseDataset dict; every name in ``split_names`` is present (maybe empty)."""
+def build_pose_dataset(samples: Sequence[ConvertedSample], split_names: Sequence[str],
+                       pre_normalized: Optional[dict] = None) -> dict:
+    """Assemble the PoseDataset dict; every name in ``split_names`` is present (maybe empty).
+
+    ``pre_normalized`` (``dict(method='cmd', layout=...)`` after ``--normalize``) is
+    stored as a top-level field: the pipeline's pre-normalisation then leaves the
+    samples alone instead of normalising them twice.
+    """
     split: Dict[str, List[str]] = OrderedDict((name, []) for name in split_names)
     seen = set()
     for sample in samples:
@@ -219,15 +251,19 @@ def build_pose_dataset(samples: Sequence[ConvertedSample],
         seen.add(name)
         for split_name in sample.splits:
             split.setdefault(split_name, []).append(name)
-    return dict(split=dict(split), annotations=[s.annotation for s in samples])
+    data = dict(split=dict(split), annotations=[s.annotation for s in samples])
+    if pre_normalized is not None:
+        data['pre_normalized'] = dict(pre_normalized)
+    return data
 
 
 def write_pose_dataset(samples: Sequence[ConvertedSample], split_names: Sequence[str],
-                       out: PathLike, summary: ConversionSummary) -> dict:
+                       out: PathLike, summary: ConversionSummary,
+                       pre_normalized: Optional[dict] = None) -> dict:
     """Build and atomically write the pickle; refuses to write an empty dataset."""
     if not samples:
         raise ValueError(f'no sample could be converted; {out} not written\n{summary.format()}')
-    data = build_pose_dataset(samples, split_names)
+    data = build_pose_dataset(samples, split_names, pre_normalized)
     atomic_pickle_dump(data, out)
     summary.output = str(out)
     summary.split_sizes = {k: len(v) for k, v in data['split'].items()}

@@ -17,8 +17,9 @@ from typing import Iterable, List, Optional
 
 import numpy as np
 
+from ...skeleton.pre_normalize import normalization_record
 from .common import (BadFileError, ConversionSummary, ConvertedSample, LineReader,
-                     PathLike, SkipSample, convert_items, drop_empty_frames,
+                     PathLike, SkipSample, checked_keypoint, convert_items, drop_empty_frames,
                      make_annotation, read_name_list, write_pose_dataset)
 
 LAYOUT = 'msr20'
@@ -41,7 +42,8 @@ def parse_name(name: str):
 
 
 def read_msr_file(path: PathLike) -> np.ndarray:
-    """-> float32 ``(T, 20, 3)``; BadFileError for a truncated or garbled file."""
+    """-> float64 ``(T, 20, 3)`` as parsed (the float32 cast and its finiteness check are
+    :func:`checked_keypoint`'s); BadFileError for a truncated or garbled file."""
     reader = LineReader(path)
     while reader.lines and not reader.lines[-1].strip():
         reader.lines.pop()
@@ -53,7 +55,7 @@ def read_msr_file(path: PathLike) -> np.ndarray:
                            f'truncated: {num_lines} lines is not a multiple of {NUM_JOINTS} '
                            f'(last frame incomplete)', reason='truncated or garbled file')
     values = reader.next_block(num_lines, 4, 'a joint line (x y z c)')
-    return values[:, :3].reshape(-1, NUM_JOINTS, 3).astype(np.float32)
+    return values[:, :3].reshape(-1, NUM_JOINTS, 3)
 
 
 class MSRAction3DConverter:
@@ -64,12 +66,15 @@ class MSRAction3DConverter:
         names: sample names (``aAA_sSS_eEE``) to convert; None -> the paper's file list if
             present in ``data_dir`` (``use_all`` False), else every file in the directory.
         use_all: ignore the default file list and convert every file.
+        normalize: apply CMD's pre-normalisation (docs/preprocessing.md, joints of layout
+            'msr20') and record it in the pickle (``pre_normalized``).
         strict: raise on the first malformed file instead of skipping it.
         progress: show an mmengine ProgressBar.
     """
 
     def __init__(self, data_dir: PathLike, names: Optional[Iterable[str]] = None,
-                 use_all: bool = False, strict: bool = False, progress: bool = True):
+                 use_all: bool = False, normalize: bool = False, strict: bool = False,
+                 progress: bool = True):
         self.data_dir = Path(data_dir)
         if not self.data_dir.is_dir():
             raise FileNotFoundError(f'input directory not found: {self.data_dir}')
@@ -79,6 +84,7 @@ class MSRAction3DConverter:
             names = sorted(p.name[:-len(SUFFIX)] for p in self.data_dir.glob('*' + SUFFIX))
         self.names: List[str] = list(dict.fromkeys(
             n[:-len(SUFFIX)] if n.endswith(SUFFIX) else n for n in names))
+        self.normalize = normalize
         self.strict = strict
         self.progress = progress
         self.summary = ConversionSummary()
@@ -107,19 +113,22 @@ class MSRAction3DConverter:
             splits = ('xsub_train', 'xsub_val_tune')
         else:
             splits = ('xsub_train', 'xsub_train_tune')
+        keypoint = checked_keypoint(keypoint, path, LAYOUT if self.normalize else None)
         yield ConvertedSample(make_annotation(name, action - 1, keypoint, IMG_SHAPE), splits)
 
     def convert(self, out: PathLike) -> ConversionSummary:
         samples = convert_items(self.names, self.convert_file, lambda n: n, self.summary,
                                 strict=self.strict, progress=self.progress)
-        write_pose_dataset(samples, SPLITS, out, self.summary)
+        write_pose_dataset(samples, SPLITS, out, self.summary,
+                           normalization_record('cmd', LAYOUT) if self.normalize else None)
         return self.summary
 
 
 def convert_msr_action3d(data_dir: PathLike, out: PathLike,
                          file_list: Optional[PathLike] = None, use_all: bool = False,
-                         strict: bool = False, progress: bool = True) -> ConversionSummary:
+                         normalize: bool = False, strict: bool = False,
+                         progress: bool = True) -> ConversionSummary:
     """Functional front end; ``file_list`` is a one-name-per-line file (suffix optional)."""
     names = read_name_list(file_list, SUFFIX) if file_list else None
-    return MSRAction3DConverter(data_dir, names, use_all=use_all, strict=strict,
-                                progress=progress).convert(out)
+    return MSRAction3DConverter(data_dir, names, use_all=use_all, normalize=normalize,
+                                strict=strict, progress=progress).convert(out)

@@ -34,11 +34,12 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ...skeleton.pre_normalize import normalization_record
 from .common import (BadFileError, ConversionSummary, ConvertedSample, LineReader,
-                     PathLike, SkipSample, convert_items, drop_empty_frames, iter_files,
-                     make_annotation, read_name_list, write_pose_dataset)
-from .normalize import pre_normalize
+                     PathLike, SkipSample, checked_keypoint, convert_items, drop_empty_frames,
+                     iter_files, make_annotation, read_name_list, write_pose_dataset)
 
+LAYOUT = 'nturgb+d'
 NUM_JOINTS = 25
 MAX_ACTORS = 2
 MAX_NOISE_FRAMES = 10
@@ -93,7 +94,7 @@ def read_skeleton_file(path: PathLike) -> Dict[str, np.ndarray]:
     """Parse a ``.skeleton`` file into body tracks.
 
     Returns:
-        dict bodyID (str) -> float32 ``(T, 25, 3)`` xyz, zero where the body is absent,
+        dict bodyID (str) -> float64 ``(T, 25, 3)`` xyz as parsed, zero where the body is absent,
         in order of first appearance. T is the declared frame count.
 
     Raises:
@@ -130,7 +131,7 @@ def read_skeleton_file(path: PathLike) -> Dict[str, np.ndarray]:
     reader.check_at_end()
     tracks: Dict[str, np.ndarray] = {}
     for body_id, frames in observed.items():
-        track = np.zeros((num_frames, NUM_JOINTS, 3), dtype=np.float32)
+        track = np.zeros((num_frames, NUM_JOINTS, 3))
         for t, joints in frames.items():
             track[t] = joints
         tracks[body_id] = track
@@ -163,7 +164,7 @@ def select_actors(tracks: Sequence[np.ndarray], max_actors: int = MAX_ACTORS
     """Filter spurious tracks and merge/select at most ``max_actors`` actors.
 
     Returns:
-        (actors float32 ``(M, T, 25, 3)`` with 1 <= M <= max_actors, number of tracks dropped
+        (actors ``(M, T, 25, 3)`` (the tracks' dtype) with 1 <= M <= max_actors, number of tracks dropped
         as spurious). Raises SkipSample when no track has any data.
     """
     tracks = [t for t in tracks if (t != 0).any()]
@@ -190,7 +191,7 @@ def select_actors(tracks: Sequence[np.ndarray], max_actors: int = MAX_ACTORS
             if len(actors) < max_actors:
                 actors.append(track.copy())
                 occupied.append(present.copy())
-    return np.stack(actors).astype(np.float32), num_spurious
+    return np.stack(actors), num_spurious
 
 
 class NTUConverter:
@@ -199,7 +200,8 @@ class NTUConverter:
     Args:
         benchmark: 'ntu60' (splits xsub_*, xview_*) or 'ntu120' (xsub_*, xset_*).
         missing_names: sample names to skip (the official missing-skeleton list).
-        normalize: apply :func:`pre_normalize` (METHODS §1.3) to each sample.
+        normalize: apply CMD's pre-normalisation (docs/preprocessing.md) to each sample
+            and record it in the pickle (``pre_normalized``).
         strict: raise on the first malformed file instead of skipping it.
         progress: show an mmengine ProgressBar.
     """
@@ -234,8 +236,7 @@ class NTUConverter:
         if num_empty:
             self.summary.add_note('empty frames dropped', num_empty)
             self.summary.add_note('samples with empty frames dropped')
-        if self.normalize:
-            keypoint = pre_normalize(keypoint)
+        keypoint = checked_keypoint(keypoint, path, LAYOUT if self.normalize else None)
         ann = make_annotation(name, info['action'] - 1, keypoint, img_shape=IMG_SHAPE)
         yield ConvertedSample(ann, assign_splits(info, self.benchmark))
 
@@ -248,7 +249,8 @@ class NTUConverter:
             files = [f for f in files if f.name[:-len('.skeleton')] in wanted]
         samples = convert_items(files, self.convert_file, lambda p: p.name[:-len('.skeleton')],
                                 self.summary, strict=self.strict, progress=self.progress)
-        write_pose_dataset(samples, split_names(self.benchmark), out, self.summary)
+        write_pose_dataset(samples, split_names(self.benchmark), out, self.summary,
+                           normalization_record('cmd', LAYOUT) if self.normalize else None)
         return self.summary
 
 

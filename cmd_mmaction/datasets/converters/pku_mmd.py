@@ -23,11 +23,12 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from ...skeleton.pre_normalize import normalization_record
 from .common import (BadFileError, ConversionSummary, ConvertedSample, LineReader,
-                     PathLike, SkipSample, Skipped, convert_items, make_annotation,
-                     write_pose_dataset)
-from .normalize import pre_normalize
+                     PathLike, SkipSample, Skipped, checked_keypoint, convert_items,
+                     make_annotation, write_pose_dataset)
 
+LAYOUT = 'nturgb+d'
 NUM_CLASSES = 51
 NUM_JOINTS = 25
 MAX_BODIES = 2
@@ -58,7 +59,8 @@ def read_split_file(path: PathLike) -> Tuple[List[str], List[str]]:
 
 
 def read_skeleton_sequence(path: PathLike) -> np.ndarray:
-    """``<video>.txt`` -> float32 ``(2, T, 25, 3)``; BadFileError names a malformed line."""
+    """``<video>.txt`` -> float64 ``(2, T, 25, 3)`` as parsed; BadFileError names a
+    malformed line."""
     reader = LineReader(path)
     while reader.lines and not reader.lines[-1].strip():
         reader.lines.pop()  # trailing blank lines
@@ -67,7 +69,7 @@ def read_skeleton_sequence(path: PathLike) -> np.ndarray:
         raise SkipSample('no frames', 'empty skeleton file')
     values = reader.next_block(num_frames, MAX_BODIES * NUM_JOINTS * 3, 'a frame')
     return values.reshape(num_frames, MAX_BODIES, NUM_JOINTS, 3).transpose(
-        1, 0, 2, 3).astype(np.float32)
+        1, 0, 2, 3)
 
 
 def read_label_file(path: PathLike) -> List[Tuple[int, Optional[Tuple[int, int, int]], str]]:
@@ -105,7 +107,8 @@ class PKUMMDConverter:
         split_file: official ``cross_subject_v2.txt`` / ``cross_view_v2.txt``.
         protocol: 'xsub' or 'xview' (names the output splits ``<protocol>_train/val``).
         max_frames: instances are truncated to this many frames.
-        normalize: apply :func:`pre_normalize` to each instance.
+        normalize: apply CMD's pre-normalisation (docs/preprocessing.md) to each
+            instance and record it in the pickle (``pre_normalized``).
         strict: raise on the first malformed file / label line instead of skipping.
         progress: show an mmengine ProgressBar.
     """
@@ -169,9 +172,14 @@ class PKUMMDConverter:
             if not bodies.any():
                 yield Skipped(name, 'all zeros')
                 continue
-            keypoint = clip[bodies]
-            if self.normalize:
-                keypoint = pre_normalize(keypoint)
+            try:
+                keypoint = checked_keypoint(clip[bodies], self.skeleton_dir / f'{video}.txt',
+                                            LAYOUT if self.normalize else None)
+            except BadFileError as err:
+                if self.strict:
+                    raise
+                yield Skipped(name, err.reason, f'{err} (instance frames {start}..{end})')
+                continue
             yield ConvertedSample(make_annotation(name, label - 1, keypoint, IMG_SHAPE),
                                   (split,))
 
@@ -181,7 +189,8 @@ class PKUMMDConverter:
         samples = convert_items(videos, self.convert_video, lambda v: v, self.summary,
                                 strict=self.strict, progress=self.progress)
         split_names = (f'{self.protocol}_train', f'{self.protocol}_val')
-        write_pose_dataset(samples, split_names, out, self.summary)
+        write_pose_dataset(samples, split_names, out, self.summary,
+                           normalization_record('cmd', LAYOUT) if self.normalize else None)
         return self.summary
 
 

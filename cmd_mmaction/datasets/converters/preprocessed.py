@@ -11,8 +11,9 @@ Inputs per part (e.g. train or val):
 Valid length of sample i: ``num_frame[i]`` if given, else ``frame_counts[i]`` from the label
 pickle, else the index of its last not-all-zero frame + 1 (trailing zero frames trimmed).
 A length above T (IKEM stores raw lengths next to data resampled to 50 frames) keeps all T
-frames and records ``raw_total_frames`` in the annotation. All-zero bodies are dropped;
-a trailing ``.skeleton`` is stripped from names.
+frames and records ``raw_total_frames`` in the annotation (IKEM's true-timeline scale
+reads it). All-zero bodies are dropped; a trailing ``.skeleton`` is stripped from names.
+``pre_normalized`` (what the arrays already went through) is recorded in the pickle.
 """
 import pickle
 from dataclasses import dataclass
@@ -90,9 +91,13 @@ class PreprocessedImporter:
     Args:
         strict: raise on the first bad sample (e.g. negative label) instead of skipping.
         progress: show an mmengine ProgressBar.
+        pre_normalized: ``normalization_record(method, layout)`` of the arrays, or None
+            for raw arrays.
     """
 
-    def __init__(self, strict: bool = False, progress: bool = True):
+    def __init__(self, strict: bool = False, progress: bool = True,
+                 pre_normalized: Optional[dict] = None):
+        self.pre_normalized = pre_normalized
         self.strict = strict
         self.progress = progress
         self.summary = ConversionSummary()
@@ -157,11 +162,13 @@ class PreprocessedImporter:
         for part in parts:
             samples.extend(self._convert_part(part))
         split_names = list(dict.fromkeys(p.split for p in parts))
-        write_pose_dataset(samples, split_names, out, self.summary)
+        write_pose_dataset(samples, split_names, out, self.summary, self.pre_normalized)
         return self.summary
 
 
 def import_preprocessed(parts: Sequence[PreprocessedPart], out: PathLike,
-                        strict: bool = False, progress: bool = True) -> ConversionSummary:
+                        strict: bool = False, progress: bool = True,
+                        pre_normalized: Optional[dict] = None) -> ConversionSummary:
     """Functional front end of :class:`PreprocessedImporter`."""
-    return PreprocessedImporter(strict=strict, progress=progress).convert(parts, out)
+    return PreprocessedImporter(strict=strict, progress=progress,
+                                pre_normalized=pre_normalized).convert(parts, out)

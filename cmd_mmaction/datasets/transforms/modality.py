@@ -1,6 +1,6 @@
 """CPU-side modality transform (mmaction2's ``GenSkeFeat`` habit).
 
-It wraps :mod:`cmd_mmaction.datasets.modalities`, the same functions the models
+It wraps :mod:`cmd_mmaction.skeleton.modalities`, the same functions the models
 call on the device, so each formula exists once.
 """
 import numpy as np
@@ -8,7 +8,7 @@ import torch
 from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
-from ..modalities import canonical_name, compute_modality
+from ...skeleton.modalities import canonical_name, compute_modality
 
 
 @TRANSFORMS.register_module()

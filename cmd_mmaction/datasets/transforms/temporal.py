@@ -1,38 +1,20 @@
 """Temporal transforms on ``results['keypoint']`` float32 ``(M, T, V, C)``.
 
-CMD pretraining (METHODS.md §1.4)::
+CMD pretraining (docs/preprocessing.md)::
 
-    dict(type='ValidLength'),
+    dict(type='CMDPreNormalize'), dict(type='ValidLength'),
     dict(type='TemporalCropResize', clip_len=64, ratio=(0.1, 1.0)),   # train
     dict(type='TemporalCropResize', clip_len=64, test_mode=True),     # test / kNN
 
-IKEM / CrosSCLR (§1.6-1.7)::
+IKEM / CrosSCLR (the valid frames are resized to 50 by ``IKEMPreNormalize``)::
 
-    dict(type='ValidLength'), dict(type='TemporalCropResize', clip_len=50, ratio=(1., 1.)),
-    dict(type='TemporalReflectCrop', pad_ratio=6)
+    dict(type='IKEMPreNormalize', clip_len=50), dict(type='TemporalReflectCrop', pad_ratio=6)
 """
 import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmaction.registry import TRANSFORMS
-
-
-def resize_time(kp: np.ndarray, length: int) -> np.ndarray:
-    """Linear resize along time with half-pixel centres.
-
-    Equals ``F.interpolate(mode='bilinear', align_corners=False)`` on a
-    ``(C·V·M, T)`` image (and OpenCV's ``INTER_LINEAR``). ``(M, T, V, C)`` in,
-    ``(M, length, V, C)`` out.
-    """
-    T = kp.shape[1]
-    if T == length:
-        return kp.copy()
-    src = (np.arange(length) + 0.5) * (T / length) - 0.5
-    src = np.clip(src, 0, None)
-    lo = np.minimum(np.floor(src).astype(np.int64), T - 1)
-    hi = np.minimum(lo + 1, T - 1)
-    w = (src - lo).astype(kp.dtype)[None, :, None, None]
-    return kp[:, lo] * (1 - w) + kp[:, hi] * w
+from ...skeleton.temporal import resize_time
 
 
 @TRANSFORMS.register_module()
@@ -113,14 +95,26 @@ class TemporalCropResize(BaseTransform):
 
 @TRANSFORMS.register_module()
 class TemporalReflectCrop(BaseTransform):
-    """CrosSCLR/IKEM temporal crop: reflect-pad ``P = T // pad_ratio`` frames at
+    """CrosSCLR/IKEM temporal crop: pad ``P = T // pad_ratio`` mirrored frames at
     both ends, keep ``T`` frames from a random start in ``[0, 2P]``.
 
-    Required/modified keys: ``keypoint`` (M, T, V, C) → same shape.
+    The official crop pads with the first / last ``P`` frames in reverse order,
+    the edge frame included (numpy's ``symmetric`` mode: ``f2 f1 f0 | f0 f1 ...``);
+    ``pad_mode='reflect'`` (edge not repeated) is what this transform did before
+    and is kept only for comparison.
+
+    Required/modified keys: ``keypoint`` (M, T, V, C) -> same shape.
+
+    Args:
+        pad_ratio (int): ``P = T // pad_ratio``. Defaults to 6 (IKEM).
+        pad_mode (str): ``'symmetric'`` (official) or ``'reflect'``.
     """
 
-    def __init__(self, pad_ratio: int = 6):
+    def __init__(self, pad_ratio: int = 6, pad_mode: str = 'symmetric'):
+        if pad_mode not in ('symmetric', 'reflect'):
+            raise ValueError(f"pad_mode must be 'symmetric' or 'reflect', got {pad_mode!r}")
         self.pad_ratio = pad_ratio
+        self.pad_mode = pad_mode
 
     def transform(self, results):
         kp = results['keypoint']
@@ -128,10 +122,11 @@ class TemporalReflectCrop(BaseTransform):
         pad = T // self.pad_ratio
         if pad == 0:
             return results
-        padded = np.pad(kp, ((0, 0), (pad, pad), (0, 0), (0, 0)), mode='reflect')
+        padded = np.pad(kp, ((0, 0), (pad, pad), (0, 0), (0, 0)), mode=self.pad_mode)
         start = np.random.randint(0, 2 * pad + 1)
         results['keypoint'] = np.ascontiguousarray(padded[:, start:start + T])
         return results
 
     def __repr__(self):
-        return f'{self.__class__.__name__}(pad_ratio={self.pad_ratio})'
+        return (f'{self.__class__.__name__}(pad_ratio={self.pad_ratio}, '
+                f'pad_mode={self.pad_mode!r})')

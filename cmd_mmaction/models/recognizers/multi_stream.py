@@ -7,7 +7,7 @@ from mmengine.model import BaseModel, ModuleDict
 
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
-from ...datasets.modalities import canonical_name, compute_modality
+from ...skeleton.modalities import canonical_name, compute_modality
 
 
 @MODELS.register_module()

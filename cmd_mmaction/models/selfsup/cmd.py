@@ -11,8 +11,8 @@ from mmengine.model import BaseModel, ModuleDict, ModuleList
 
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
-from ...datasets.layouts import get_layout
-from ...datasets.modalities import canonical_name, compute_modality
+from ...skeleton.layouts import get_layout
+from ...skeleton.modalities import canonical_name, compute_modality
 from ..losses import CMDLoss, InfoNCELoss
 from ..utils import (MomentumEncoder, MomentumQueue, SkeletonEncoder, batch_shuffle,
                      batch_unshuffle)
@@ -47,11 +47,11 @@ class CMD(BaseModel):
         neck (dict, optional): pooling to ``(N, D)`` for backbones with a
             spatio-temporal output (``SkeletonGlobalPool`` for ``STGCN``).
         modalities (Sequence[str]): any subset of
-            ``cmd_mmaction.datasets.modalities.MODALITIES`` (aliases such as
+            ``cmd_mmaction.skeleton.modalities.MODALITIES`` (aliases such as
             ``'j'`` are mapped to their names).
             Defaults to ``('joint', 'motion', 'bone')``.
         layout (str): skeleton layout of the modality functions
-            (``cmd_mmaction.datasets.layouts``). Defaults to ``'nturgb+d'``.
+            (``cmd_mmaction.skeleton.layouts``). Defaults to ``'nturgb+d'``.
         pairs (Sequence[tuple], optional): ``(teacher, student)`` modality
             pairs of the CMD loss; None = all ordered pairs (6 for 3
             modalities); ``()`` = plain per-modality MoCo.

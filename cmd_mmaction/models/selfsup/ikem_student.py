@@ -13,7 +13,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
-from ...datasets.modalities import canonical_name, compute_modality
+from ...skeleton.modalities import canonical_name, compute_modality
 from ..losses import RelationalKDLoss
 from ..utils import MomentumQueue, SkeletonEncoder
 from .cmd import CMD

@@ -7,7 +7,7 @@ from mmengine.logging import MessageHub
 
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
-from ...datasets.modalities import MODALITIES, compute_modality
+from ...skeleton.modalities import MODALITIES, compute_modality
 from ..losses import MultiPositiveNCELoss
 from ..utils import SkeletonEncoder
 from .cmd import CMD
@@ -18,14 +18,18 @@ OFFICIAL_FROZEN_KEYS = ('joint', 'bone', 'axis')
 
 def true_timeline_scale(data_samples: Optional[Sequence[ActionDataSample]], frames: Optional[int],
                         num: int, like: torch.Tensor) -> Optional[torch.Tensor]:
-    """IKEM's per-sample ``s = frames / total_frames`` (``(N,)``), or None when ``frames`` is None.
+    """IKEM's per-sample ``s = frames / raw length`` (``(N,)``), or None when ``frames`` is None.
 
-    ``total_frames`` is the raw clip length, carried in the data samples' meta
-    (``PackActionInputs(meta_keys=(..., 'total_frames'))``).
+    The raw length is ``raw_total_frames`` when the sample has it (arrays imported
+    already resampled, ``tools/data/import_preprocessed.py``), else ``total_frames``
+    (our pipelines resample after loading, so it is the raw length), carried in the
+    data samples' meta (``PackActionInputs(meta_keys=(..., 'total_frames',
+    'raw_total_frames'))``).
     """
     if frames is None:
         return None
-    totals = [None if s is None else s.metainfo.get('total_frames')
+    totals = [None if s is None else s.metainfo.get('raw_total_frames',
+                                                    s.metainfo.get('total_frames'))
               for s in (data_samples or [None] * num)]
     if len(totals) != num or any(t is None or t <= 0 for t in totals):
         raise ValueError(f'true-timeline scaling (time_scale_frames={frames}) needs a positive '
@@ -53,7 +57,7 @@ class IKEMTeacher(CMD):
        ``official_momentum_bug=True`` joint/bone/axis stop in stage 2, as the
        official code);
     3. ``k_x = l2n(encoder_k[x](x(view 1)))`` without gradient;
-    4. stage 1 (0-based epoch ``<= cross_epoch``): ``loss_moco_<x>`` =
+    4. stage 1 (0-based epoch ``< cross_epoch``): ``loss_moco_<x>`` =
        InfoNCE(q_x, k_x, Q^x); stage 2: ``loss_cross_<x>`` = mean over
        ``y != x`` of :class:`MultiPositiveNCELoss` (positive ``q_x.k_x``,
        negatives ``q_x.Q^x``, top-k positives mined and context weighted by
@@ -70,15 +74,25 @@ class IKEMTeacher(CMD):
         temperature (float): tau of every loss. Defaults to 0.07.
         topk (int): mined positives. Defaults to 1.
         context (bool): context block of the cross loss. Defaults to True.
-        cross_epoch (int): last 0-based epoch of stage 1 (official meaning:
-            the cross/IKEM losses start at epoch ``cross_epoch + 1``; -1 =
-            from the start). Read from mmengine's ``MessageHub``. Defaults to 150.
+        cross_epoch (int): number of plain-MoCo epochs: the cross/IKEM losses
+            run from 0-based epoch ``cross_epoch`` on (0 = from the start). The
+            official loop hands its train step 1-based epochs and tests
+            ``epoch <= cross_epoch``, so with 150 its epochs 0..149 are MoCo
+            only; the same here. Read from mmengine's ``MessageHub``.
+            Defaults to 150.
         ikem (dict, optional): :class:`IKEMModule` config; ``modalities``,
             ``feat_dim`` and ``temperature`` are filled in. None = no IKEM term
             (CrosSCLR). Defaults to ``dict(type='IKEMModule')``.
         time_scale_frames (int, optional): numerator of the true-timeline
             scale (IKEM: 50); None = ``s = 1``. Defaults to 50.
-        official_momentum_bug (bool): reproduce pitfall 14. Defaults to False.
+        official_momentum_bug (bool): reproduce the official code's freezing of
+            the joint, bone and rotation-axis key encoders in stage 2 (the
+            paper keeps every key encoder momentum-updated). Defaults to False.
+        official_key_init (bool): reproduce the official code's independent
+            random initialisation of the key encoders (its weight init runs
+            after the query->key copy, so queries and keys start different and
+            the keys only approach the queries by EMA). Defaults to False: the
+            first momentum update copies the query encoders (MoCo's intent).
         shuffle_bn, data_preprocessor, init_cfg: as :class:`CMD`.
 
     Inputs: ``(N, 2, M, T, V, C)`` joints (two views) and data samples with
@@ -101,6 +115,7 @@ class IKEMTeacher(CMD):
                  ikem: Optional[Dict] = dict(type='IKEMModule'),
                  time_scale_frames: Optional[int] = 50,
                  official_momentum_bug: bool = False,
+                 official_key_init: bool = False,
                  shuffle_bn: bool = False,
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Union[Dict, List[Dict]]] = None) -> None:
@@ -111,7 +126,11 @@ class IKEMTeacher(CMD):
         if len(self.modalities) < 2:
             raise ValueError('IKEMTeacher: the cross-modal stage needs at least two modalities, '
                              f'got {self.modalities}')
+        if not isinstance(cross_epoch, int) or cross_epoch < 0:
+            raise ValueError(f'IKEMTeacher: cross_epoch must be an int >= 0 (0 = cross-modal '
+                             f'losses from the start), got {cross_epoch!r}')
         self.cross_epoch = cross_epoch
+        self.official_key_init = official_key_init
         self.time_scale_frames = time_scale_frames
         self.official_momentum_bug = official_momentum_bug
         self.cross_loss = MultiPositiveNCELoss(temperature, topk, context)
@@ -125,7 +144,18 @@ class IKEMTeacher(CMD):
 
     # ------------------------------------------------------------------ helpers
     def cross_active(self) -> bool:
-        return MessageHub.get_current_instance().get_info('epoch', 0) > self.cross_epoch
+        """Stage 2 from 0-based epoch ``cross_epoch`` on."""
+        return MessageHub.get_current_instance().get_info('epoch', 0) >= self.cross_epoch
+
+    def init_weights(self) -> None:
+        """Initialise the model. With ``official_key_init`` the key encoders keep
+        their own initialisation (the model-level ``IKEMInit`` draws it
+        independently of the queries) and the first momentum update averages
+        instead of copying."""
+        super().init_weights()
+        if self.official_key_init:
+            for key in self.encoder_k.values():
+                key.steps.fill_(1)
 
     def _modality(self, name: str, x: torch.Tensor,
                   time_scale: Optional[torch.Tensor] = None) -> torch.Tensor:

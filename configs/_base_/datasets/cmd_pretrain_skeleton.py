@@ -1,5 +1,7 @@
-# CMD pretraining data (METHODS.md §1.4-1.5): two independently augmented views of
-# each clip; a kNN monitor on the val split with the train split as the bank.
+# CMD pretraining data (docs/preprocessing.md): CMD's own pre-normalisation (per-frame
+# centring on body 0's spine, tiling of empty tails, hip->spine to +z, shoulders to +x;
+# skipped for pickles converted with --normalize), then two independently augmented
+# views of each clip; a kNN monitor on the val split with the train split as the bank.
 # Dataset-specific files override ann_file / split names (see ntu60_xsub_cmd.py).
 dataset_type = 'SkeletonPoseDataset'
 ann_file = 'data/skeleton/ntu60_3d.pkl'
@@ -14,8 +16,9 @@ view_pipeline = [
     dict(type='RandomChoiceOf', transforms=[dict(type='RandomShear', amplitude=1.0),
                                             dict(type='JointCorruption')]),
 ]
+pre_normalize = dict(type='CMDPreNormalize', layout='nturgb+d')
 pretrain_pipeline = [
-    dict(type='PreNormalize3D'),
+    pre_normalize,
     dict(type='ValidLength'),
     dict(type='MultiView', num_views=2, transforms=view_pipeline),
     dict(type='FormatGCNInput', num_person=num_person),
@@ -23,7 +26,7 @@ pretrain_pipeline = [
 ]
 # kNN protocol: deterministic 0.95 centre crop for bank and queries alike
 eval_pipeline = [
-    dict(type='PreNormalize3D'),
+    pre_normalize,
     dict(type='ValidLength'),
     dict(type='TemporalCropResize', clip_len=clip_len, test_mode=True),
     dict(type='FormatGCNInput', num_person=num_person),

@@ -9,7 +9,7 @@ ann_file = 'data/msr_action3d/msr_action3d.pkl'
 clip_len = 32
 num_person = 1
 meta_keys = ('frame_dir', 'total_frames', 'valid_len')
-normalize = dict(type='PreNormalize3D', zaxis=[6, 3], xaxis=[1, 0])
+normalize = dict(type='CMDPreNormalize', layout='msr20')
 
 
 def _pipeline(modality, test_mode):

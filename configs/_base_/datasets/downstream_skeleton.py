@@ -1,5 +1,6 @@
 # Labelled downstream data (linear / semi-supervised / finetune / transfer),
-# METHODS.md §1.4: train = random crop s ~ U(0.5, 1) resized to 64 frames, test =
+# docs/preprocessing.md: CMD's pre-normalisation (as in pretraining), then
+# train = random crop s ~ U(0.5, 1) resized to 64 frames, test =
 # deterministic 0.95 centre crop; no spatial augmentation. The stream (joint,
 # motion, bone, ...) is computed by GenModality after the crop, as CMD does.
 # Dataset files (downstream_<dataset>.py) override ann_file / splits.
@@ -11,8 +12,9 @@ clip_len = 64
 num_person = 2
 meta_keys = ('frame_dir', 'total_frames', 'valid_len')
 
+pre_normalize = dict(type='CMDPreNormalize', layout='nturgb+d')
 train_pipeline = [
-    dict(type='PreNormalize3D'),
+    pre_normalize,
     dict(type='ValidLength'),
     dict(type='TemporalCropResize', clip_len=clip_len, ratio=(0.5, 1.0), min_len=clip_len),
     dict(type='GenModality', modalities=['joint']),
@@ -20,7 +22,7 @@ train_pipeline = [
     dict(type='PackActionInputs', meta_keys=meta_keys)
 ]
 test_pipeline = [
-    dict(type='PreNormalize3D'),
+    pre_normalize,
     dict(type='ValidLength'),
     dict(type='TemporalCropResize', clip_len=clip_len, test_mode=True),
     dict(type='GenModality', modalities=['joint']),

@@ -1,9 +1,9 @@
 # MSR Action3D cross-subject (tools/data/msr_action3d_gendata.py) for CMD / MoCo
 # pretraining: the CMD two-view pipeline (METHODS.md §1.4-1.5) for one person and the
 # 20 Kinect joints of layout 'msr20'. Clips: 32 frames (the recordings have 13-936
-# frames, median 39; 64 would mostly upsample). PreNormalize3D: hip centre -> spine
-# along +z (joints 7 -> 4, 1-based), right -> left shoulder along +x (2 -> 1); its
-# centring joint is mmaction2's fixed index 1 (here the right shoulder: a translation).
+# frames, median 39; 64 would mostly upsample). CMD's pre-normalisation with the msr20
+# joints: per-frame centring on the spine (joint 4, 1-based), hip centre -> spine
+# along +z (7 -> 4), right minus left shoulder along +x (2 - 1).
 # kNN monitor during pretraining on training subjects only: bank = subjects 1, 3, 5,
 # queries = 7, 9 (xsub_*_tune); the test subjects (xsub_val) are for final runs:
 # --cfg-options test_dataloader.dataset.bank.split=xsub_train
@@ -13,7 +13,7 @@ ann_file = 'data/msr_action3d/msr_action3d.pkl'
 clip_len = 32
 num_person = 1
 meta_keys = ('frame_dir', 'total_frames', 'valid_len')
-normalize = dict(type='PreNormalize3D', zaxis=[6, 3], xaxis=[1, 0])
+normalize = dict(type='CMDPreNormalize', layout='msr20')
 
 view_pipeline = [
     dict(type='TemporalCropResize', clip_len=clip_len, ratio=(0.1, 1.0), min_len=clip_len),

@@ -20,5 +20,6 @@ model = dict(
     topk=1,
     context=True,
     teacher_train_mode=False,
-    official_omega_queue_bug=False)
+    official_omega_queue_bug=False,
+    init_cfg=dict(type='IKEMInit'))  # the students; the loaded teacher is kept as it is
 model_wrapper_cfg = dict(find_unused_parameters=False)  # every student is used each step

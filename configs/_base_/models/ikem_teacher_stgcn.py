@@ -3,8 +3,10 @@
 # 256-256-128 MoCo head; K=32768, m=0.999, tau=0.07; plain MoCo for epochs 0..150,
 # then cross-modal top-1 mining with context plus the IKEM module (256-768-768
 # predictor of the concatenated six-modality key). IKEM's 6-view bone list with the
-# torso-normal bone 21, true-timeline scale 50 / raw frame count. All key encoders
-# are momentum-updated (official_momentum_bug=True reproduces the official code).
+# torso-normal bone 21, true-timeline scale 50 / raw frame count. IKEM's weight init
+# (Conv/Linear N(0, 0.02), BN N(1, 0.02); IKEMInit) for the whole model. All key
+# encoders start as copies of the queries and stay momentum-updated
+# (official_key_init=True / official_momentum_bug=True reproduce the official code).
 model = dict(
     type='IKEMTeacher',
     backbone=dict(type='STGCN', graph_cfg=dict(layout='nturgb+d', mode='stgcn_spatial'),
@@ -20,10 +22,12 @@ model = dict(
     temperature=0.07,
     topk=1,
     context=True,
-    cross_epoch=150,  # last plain-MoCo epoch (0-based); cross + IKEM from epoch 151
+    cross_epoch=150,  # plain MoCo for epochs 0..149, cross + IKEM from epoch 150 (0-based)
     ikem=dict(type='IKEMModule', in_channels=256, hid_channels=768, out_channels=768),
     time_scale_frames=50,
     official_momentum_bug=False,
-    shuffle_bn=False)
+    official_key_init=False,
+    shuffle_bn=False,
+    init_cfg=dict(type='IKEMInit'))
 # the IKEM predictors get no gradient in the plain-MoCo stage: let DDP skip them
 model_wrapper_cfg = dict(type='MMDistributedDataParallel', find_unused_parameters=True)

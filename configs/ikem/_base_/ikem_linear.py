@@ -2,8 +2,10 @@
 # pretrained quarter-width ST-GCN (weights from `pretrained` under `prefix`, set per
 # config) and a GCNHead Linear(256, C). The backbone gets lr 0 and no weight decay, so
 # only the classifier learns; SGD lr 3.0, wd 0, batch 128, 100 epochs, lr x0.1 after
-# 80, evaluation every 5 epochs on the un-augmented 50-frame clips. Deviation: the
-# frozen backbone's BatchNorm runs in train mode (the official code keeps it in eval).
+# 80, evaluation every 5 epochs on the un-augmented 50-frame clips (IKEM's
+# pre-normalisation, docs/preprocessing.md). The classifier starts from IKEM's
+# N(0, 0.02) init. Deviation: the frozen backbone's BatchNorm runs in train mode (the
+# official code keeps it in eval).
 _base_ = ['../../_base_/default_runtime.py']
 pretrained = 'work_dirs/PRETRAIN/epoch_300.pth'
 prefix = 'encoder_q.joint.backbone.'
@@ -14,13 +16,13 @@ model = dict(
                   in_channels=3, base_channels=16, ch_ratio=2, num_stages=10,
                   inflate_stages=[5, 8, 9, 10], down_stages=[5, 8], tcn_dropout=0.5,
                   init_cfg=dict(type='Pretrained', checkpoint=pretrained, prefix=prefix)),
-    cls_head=dict(type='GCNHead', num_classes=num_classes, in_channels=256))
+    cls_head=dict(type='GCNHead', num_classes=num_classes, in_channels=256,
+                  init_cfg=dict(type='IKEMInit')))
 
 dataset_type = 'SkeletonPoseDataset'
 ann_file = 'data/skeleton/ntu60_3d.pkl'
 pipeline = [
-    dict(type='PreNormalize3D'), dict(type='ValidLength'),
-    dict(type='TemporalCropResize', clip_len=50, ratio=(1.0, 1.0)),  # whole clip, no aug
+    dict(type='IKEMPreNormalize', clip_len=50),  # the whole clip, no augmentation
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs')]
 train_dataloader = dict(

@@ -1,15 +1,16 @@
-# IKEM pretraining data (METHODS.md §1.6-1.7): the valid frames resized to 50, then per
-# view a reflect-padded temporal crop (pad 50 // 6 = 8) and a shear of amplitude 0.5;
-# the kNN monitor sees the un-augmented 50-frame clips. total_frames (the raw length)
-# travels in the meta for the true-timeline scale. Deviation: CMD's PreNormalize3D
-# stands in for IKEM's per-body joint-21 centring and per-frame y rotation.
+# IKEM pretraining data (docs/preprocessing.md): IKEM's own pre-normalisation (each body
+# centred on its joint 21 in every frame, the valid frames resized to 50, a per-frame
+# rotation about y that turns the shoulders to the x axis), then per view a temporal
+# crop padded with 50 // 6 = 8 mirrored frames at each end (edge frame repeated, as the
+# official crop) and a shear of amplitude 0.5; the kNN monitor sees the un-augmented
+# 50-frame clips. total_frames (the raw length; raw_total_frames for imported arrays)
+# travels in the meta for the true-timeline scale.
 _base_ = ['../../_base_/datasets/cmd_pretrain_skeleton.py']
 clip_len = 50
-meta_keys = ('frame_dir', 'total_frames', 'valid_len')
+meta_keys = ('frame_dir', 'total_frames', 'raw_total_frames')
 view_pipeline = [dict(type='TemporalReflectCrop', pad_ratio=6),
                  dict(type='RandomShear', amplitude=0.5)]
-whole_clip = [dict(type='PreNormalize3D'), dict(type='ValidLength'),
-              dict(type='TemporalCropResize', clip_len=clip_len, ratio=(1.0, 1.0))]
+whole_clip = [dict(type='IKEMPreNormalize', clip_len=clip_len, layout='nturgb+d')]
 pretrain_pipeline = whole_clip + [
     dict(type='MultiView', num_views=2, transforms=view_pipeline),
     dict(type='FormatGCNInput', num_person=2),

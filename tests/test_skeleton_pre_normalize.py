@@ -1,9 +1,8 @@
-"""2s-AGCN pre-normalisation (METHODS.md §1.3) checked on hand-built rotations."""
+"""The 2s-AGCN pre-normalisation (CMD's procedure) checked on hand-built rotations."""
 import numpy as np
 import pytest
 
-from cmd_mmaction.datasets.converters.normalize import (align_matrix, pre_normalize,
-                                                        rotation_matrix)
+from cmd_mmaction.skeleton.pre_normalize import align_matrix, pre_normalize, rotation_matrix
 from fixtures_skeleton import NTU_POSE
 
 HIP, SPINE, L_SHOULDER, R_SHOULDER = 0, 1, 4, 8
