@@ -6,14 +6,16 @@ without CUDA (``--launcher pytorch`` uses gloo, ``--amp`` uses bf16 autocast).
 import argparse
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
-from cmd_mmaction.engine import (exit_launched_process, prepare_checkpoint_trust,
-                                 prepare_distributed, select_resume_checkpoint,
-                                 shutdown_distributed, use_amp, validate_config)
+from cmd_mmaction.engine import (ResumeTrustError, exit_launched_process,
+                                 prepare_checkpoint_trust, prepare_distributed,
+                                 select_resume_checkpoint, shutdown_distributed, use_amp,
+                                 validate_config)
 from mmaction.registry import RUNNERS
 
 
@@ -88,10 +90,14 @@ def main(argv=None):
     cfg = merge_args(Config.fromfile(args.config), args)
     validate_config(cfg, 'train', args.launcher)  # before any data is read
     prepare_distributed(cfg, args.launcher)
-    if args.resume == 'auto':  # the last *complete* checkpoint, not blindly last_checkpoint
-        select_resume_checkpoint(cfg)
+    # the trust set first: an auto-resume pick is then trusted only as part of the work dir
     prepare_checkpoint_trust(cfg, named_files=[cfg.get('load_from')],
                              resume_auto=args.resume == 'auto')
+    if args.resume == 'auto':  # the last *complete* checkpoint, not blindly last_checkpoint
+        try:
+            select_resume_checkpoint(cfg)
+        except ResumeTrustError as err:
+            sys.exit(f'error: {err}')
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     try:
         runner.train()

@@ -1,6 +1,6 @@
 """Runtime pieces: CPU distributed/AMP support, checkpoint trust, hooks."""
-from .atomic_checkpoint import (AtomicLocalBackend, find_resumable_checkpoint,  # noqa: F401
-                                select_resume_checkpoint)
+from .atomic_checkpoint import (AtomicLocalBackend, ResumeTrustError,  # noqa: F401
+                                find_resumable_checkpoint, select_resume_checkpoint)
 from .checkpoint_trust import (trust_checkpoint, trust_config_checkpoints,  # noqa: F401
                                trust_directory)
 from .cpu_amp import CPUBF16OptimWrapper  # noqa: F401
