@@ -17,7 +17,8 @@ from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
 from cmd_mmaction.engine import (exit_launched_process, prepare_checkpoint_trust,
-                                 prepare_distributed, shutdown_distributed, validate_config)
+                                 prepare_distributed, shutdown_distributed, validate_config,
+                                 warn_unknown_options)
 from mmaction.registry import RUNNERS
 
 RANDOM_INIT = 'random-init'
@@ -72,6 +73,7 @@ def merge_args(cfg, args):
         evaluators = list(evaluators) if isinstance(evaluators, (list, tuple)) else [evaluators]
         cfg.test_evaluator = evaluators + [dump_metric]
     if args.cfg_options is not None:
+        warn_unknown_options(cfg, args.cfg_options)  # typos such as lod_from=...
         cfg.merge_from_dict(args.cfg_options)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir

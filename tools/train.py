@@ -15,7 +15,7 @@ import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
 from cmd_mmaction.engine import (ResumeTrustError, exit_launched_process,
                                  prepare_checkpoint_trust, prepare_distributed,
                                  select_resume_checkpoint, shutdown_distributed, use_amp,
-                                 validate_config)
+                                 validate_config, warn_unknown_options)
 from mmaction.registry import RUNNERS
 
 
@@ -81,6 +81,7 @@ def merge_args(cfg, args):
         randomness['deterministic'] = True
     cfg.randomness = randomness
     if args.cfg_options is not None:
+        warn_unknown_options(cfg, args.cfg_options)  # typos such as lod_from=...
         cfg.merge_from_dict(args.cfg_options)
     return cfg
 

@@ -3,6 +3,7 @@ from .atomic_checkpoint import (AtomicLocalBackend, ResumeTrustError,  # noqa: F
                                 find_resumable_checkpoint, select_resume_checkpoint)
 from .checkpoint_trust import (trust_checkpoint, trust_config_checkpoints,  # noqa: F401
                                trust_directory)
+from .cfg_options import warn_unknown_options  # noqa: F401
 from .cpu_amp import CPUBF16OptimWrapper  # noqa: F401
 from .cpu_distributed import CPUCompatibleDDP, init_cpu_dist  # noqa: F401
 from .nonfinite import NonFiniteLossHook  # noqa: F401
