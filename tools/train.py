@@ -1,7 +1,9 @@
 """Train (pretrain or evaluate downstream) with mmengine's Runner.
 
 Same flags as mmaction2's ``tools/train.py``; additionally works on machines
-without CUDA (``--launcher pytorch`` uses gloo, ``--amp`` uses bf16 autocast).
+without CUDA (``--launcher pytorch`` uses gloo, ``--amp`` uses bf16 autocast),
+adds ``EpochSeedHook`` (exact ``--resume`` with ``num_workers=0``) and warns
+about ``--cfg-options`` keys that change nothing.
 """
 import argparse
 import os
@@ -12,7 +14,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
-from cmd_mmaction.engine import (ResumeTrustError, exit_launched_process,
+from cmd_mmaction.engine import (ResumeTrustError, add_epoch_seed_hook, exit_launched_process,
                                  prepare_checkpoint_trust, prepare_distributed,
                                  select_resume_checkpoint, shutdown_distributed, use_amp,
                                  validate_config, warn_unknown_options)
@@ -83,6 +85,7 @@ def merge_args(cfg, args):
     if args.cfg_options is not None:
         warn_unknown_options(cfg, args.cfg_options)  # typos such as lod_from=...
         cfg.merge_from_dict(args.cfg_options)
+    add_epoch_seed_hook(cfg)  # exact resume with num_workers=0 too
     return cfg
 
 

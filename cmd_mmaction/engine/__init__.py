@@ -6,7 +6,9 @@ from .checkpoint_trust import (trust_checkpoint, trust_config_checkpoints,  # no
 from .cfg_options import warn_unknown_options  # noqa: F401
 from .cpu_amp import CPUBF16OptimWrapper  # noqa: F401
 from .cpu_distributed import CPUCompatibleDDP, init_cpu_dist  # noqa: F401
+from .epoch_seed import EpochSeedHook  # noqa: F401
 from .nonfinite import NonFiniteLossHook  # noqa: F401
 from .validation import ConfigValidationError, validate_config  # noqa: F401
-from .launch import (exit_launched_process, prepare_checkpoint_trust,  # noqa: F401
-                     prepare_distributed, shutdown_distributed, use_amp)
+from .launch import (add_epoch_seed_hook, exit_launched_process,  # noqa: F401
+                     prepare_checkpoint_trust, prepare_distributed, shutdown_distributed,
+                     use_amp)

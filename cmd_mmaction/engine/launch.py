@@ -8,6 +8,7 @@ import torch
 
 from .checkpoint_trust import trust_checkpoint, trust_config_checkpoints, trust_directory
 from .cpu_distributed import init_cpu_dist
+from .epoch_seed import EpochSeedHook
 
 
 def use_amp(cfg) -> None:
@@ -35,6 +36,20 @@ def prepare_distributed(cfg, launcher: str) -> None:
         if wrapper_cfg.get('type') == 'MMDistributedDataParallel':
             wrapper_cfg['type'] = 'CPUCompatibleDDP'
         cfg.model_wrapper_cfg = wrapper_cfg
+
+
+def add_epoch_seed_hook(cfg) -> None:
+    """Append ``EpochSeedHook`` to ``cfg.custom_hooks`` unless the config has one.
+
+    From code rather than from ``default_runtime.py``: a config that sets its own
+    ``custom_hooks`` replaces the default list, and resuming would then silently
+    stop being exact with ``num_workers=0`` (see ``epoch_seed``).
+    """
+    hooks = list(cfg.get('custom_hooks', None) or [])
+    if not any(isinstance(h, dict) and h.get('type') in ('EpochSeedHook', EpochSeedHook)
+               for h in hooks):
+        hooks.append(dict(type='EpochSeedHook'))
+    cfg.custom_hooks = hooks
 
 
 def prepare_checkpoint_trust(cfg, named_files=(), resume_auto: bool = False) -> None:
