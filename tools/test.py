@@ -17,8 +17,9 @@ from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
 from cmd_mmaction.engine import (exit_launched_process, prepare_checkpoint_trust,
-                                 prepare_distributed, shutdown_distributed, validate_config,
-                                 warn_unknown_options)
+                                 positive_seconds, prepare_distributed,
+                                 set_dist_timeout, shutdown_distributed,
+                                 validate_config, warn_unknown_options)
 from mmaction.registry import RUNNERS
 
 RANDOM_INIT = 'random-init'
@@ -38,6 +39,10 @@ def parse_args(argv=None):
         help='override config settings, e.g. test_dataloader.batch_size=8')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
+    parser.add_argument(
+        '--dist-timeout', type=positive_seconds, metavar='SECONDS',
+        help='with --launcher: how long a collective waits for the other processes '
+        'before the run fails (env_cfg.dist_cfg.timeout; default on CPU: 600)')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -75,6 +80,7 @@ def merge_args(cfg, args):
     if args.cfg_options is not None:
         warn_unknown_options(cfg, args.cfg_options)  # typos such as lod_from=...
         cfg.merge_from_dict(args.cfg_options)
+    set_dist_timeout(cfg, args.dist_timeout)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:

@@ -15,8 +15,9 @@ from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
 from cmd_mmaction.engine import (ResumeTrustError, add_epoch_seed_hook, exit_launched_process,
-                                 prepare_checkpoint_trust, prepare_distributed,
-                                 select_resume_checkpoint, shutdown_distributed, use_amp,
+                                 positive_seconds, prepare_checkpoint_trust,
+                                 prepare_distributed, select_resume_checkpoint,
+                                 set_dist_timeout, shutdown_distributed, use_amp,
                                  validate_config, warn_unknown_options)
 from mmaction.registry import RUNNERS
 
@@ -45,6 +46,10 @@ def parse_args(argv=None):
         help='override config settings, e.g. train_cfg.max_epochs=2')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
+    parser.add_argument(
+        '--dist-timeout', type=positive_seconds, metavar='SECONDS',
+        help='with --launcher: how long a collective waits for the other processes '
+        'before the run fails (env_cfg.dist_cfg.timeout; default on CPU: 600)')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -85,6 +90,7 @@ def merge_args(cfg, args):
     if args.cfg_options is not None:
         warn_unknown_options(cfg, args.cfg_options)  # typos such as lod_from=...
         cfg.merge_from_dict(args.cfg_options)
+    set_dist_timeout(cfg, args.dist_timeout)
     add_epoch_seed_hook(cfg)  # exact resume with num_workers=0 too
     return cfg
 

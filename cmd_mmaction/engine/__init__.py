@@ -10,5 +10,5 @@ from .epoch_seed import EpochSeedHook  # noqa: F401
 from .nonfinite import NonFiniteLossHook  # noqa: F401
 from .validation import ConfigValidationError, validate_config  # noqa: F401
 from .launch import (add_epoch_seed_hook, exit_launched_process,  # noqa: F401
-                     prepare_checkpoint_trust, prepare_distributed, shutdown_distributed,
-                     use_amp)
+                     positive_seconds, prepare_checkpoint_trust, prepare_distributed,
+                     set_dist_timeout, shutdown_distributed, use_amp)
