@@ -68,6 +68,7 @@ BAD_NPY = {
     'empty': (b'', 'not a .npy file (no NumPy header)'),
     'not npy': (pickle.dumps([1, 2]), 'not a .npy file (no NumPy header)'),
     'strings': (_npy_bytes(np.full((2, 3, 4, 25, 2), 'a')), 'must hold numbers, got dtype <U1'),
+    'objects': (_npy_bytes(np.full((2, 3, 4, 25, 2), None)), 'Python objects in dtype'),
     'wrong shape': (_npy_bytes(np.ones((2, 4), np.float32)),
                     'expected an (N, C=3, T, V, M) array, got shape (2, 4)'),
 }
