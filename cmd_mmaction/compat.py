@@ -1,12 +1,24 @@
 """Compatibility fixes for the pinned stack (torch 2.13, numpy 2, mmaction2 1.2.0 wheel).
 
 Everything that papers over a third-party defect lives here, so that it is one
-small, documented place (see ``../shared/RECIPE.md`` for how each was found).
+small, documented place. :func:`apply_all` runs at ``import cmd_mmaction``:
+
+* :func:`patch_missing_drn`: the wheel lacks a module ``mmaction.models`` imports;
+* :func:`patch_numpy2_aliases`: names NumPy 2 removed that mmaction2 still uses;
+* :func:`patch_pickle_handler`: ``mmengine.fileio.load`` of a ``.pkl`` /
+  ``.pickle`` file (how mmaction2's ``PoseDataset`` and the other stock datasets
+  read annotation files) runs plain ``pickle.load``, i.e. any code a downloaded
+  file names. The handler is replaced by one that unpickles with the restricted
+  unpickler of ``cmd_mmaction/datasets/safe_pickle.py`` (plus checked CPU
+  tensors, see :class:`~cmd_mmaction.evaluation.prediction_dump.DumpUnpickler`,
+  so ``tools/test.py --dump`` files still load); dumping is unchanged.
 """
+import os
 import sys
 import types
 
 import numpy as np
+from mmengine.fileio.handlers import PickleHandler, register_handler
 
 
 def patch_missing_drn() -> None:
@@ -50,6 +62,41 @@ def patch_numpy2_aliases() -> None:
             setattr(np, old, getattr(np, new))
 
 
+def _path_given_to_mmengine_load() -> str:
+    """The file ``mmengine.fileio.load`` was called with, for error messages.
+
+    ``load`` reads the file into a ``BytesIO`` before it calls the handler, so the
+    handler never sees the path; it is ``load``'s ``file`` argument, a few frames up.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == 'load' and frame.f_code.co_filename.endswith(
+                os.path.join('mmengine', 'fileio', 'io.py')):
+            file = frame.f_locals.get('file')
+            if isinstance(file, (str, os.PathLike)):
+                return os.fspath(file)
+            break
+        frame = frame.f_back
+    return '<pickle read by mmengine.fileio.load>'
+
+
+class RestrictedPickleHandler(PickleHandler):
+    """mmengine's pickle handler, loading with the restricted unpickler."""
+
+    def load_from_fileobj(self, file, encoding: str = 'ASCII'):
+        from .evaluation.prediction_dump import DumpUnpickler  # imports mmaction: lazily
+        from .datasets.safe_pickle import load_restricted
+        source = getattr(file, 'name', None)
+        source = source if isinstance(source, str) else _path_given_to_mmengine_load()
+        return load_restricted(DumpUnpickler, file, source, encoding)
+
+
+def patch_pickle_handler() -> None:
+    """Make ``mmengine.fileio.load`` of ``.pkl`` / ``.pickle`` run no code (module doc)."""
+    register_handler(['pkl', 'pickle'])(RestrictedPickleHandler)
+
+
 def apply_all() -> None:
     patch_missing_drn()
     patch_numpy2_aliases()
+    patch_pickle_handler()

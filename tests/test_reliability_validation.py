@@ -90,3 +90,32 @@ def test_tools_validate_before_reading_data(tool, tmp_path):
                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert proc.returncode != 0
     assert "ConfigValidationError" in proc.stderr and "unknown modality 'bogus'" in proc.stderr
+
+
+LINEAR = ROOT / 'configs/linear/linear_bigru_1xb64-80e_ntu60-xsub-3d-joint.py'
+STUDENT = ROOT / 'configs/ikem/ikem-student_stgcn-w16_1xb128-150e_ntu60-xsub-3d.py'
+
+
+def test_pretrained_encoder_checkpoint_is_checked(tmp_path):
+    """init_cfg=dict(type='PretrainedEncoder') (linear / semi / finetune configs)."""
+    key = 'model.backbone.init_cfg.checkpoint'
+    assert _cfg(LINEAR).model.backbone.init_cfg.type == 'PretrainedEncoder'
+    with pytest.raises(ConfigValidationError) as info:  # the shipped placeholder path
+        validate_config(_cfg(LINEAR), 'train')
+    assert info.value.problems == [f'{key}: checkpoint not found: work_dirs/'
+                                   'cmd_bigru_1xb64-451e_ntu60-xsub-3d/epoch_451.pth']
+    import torch
+    path = tmp_path / 'epoch_451.pth'
+    torch.save({'state_dict': {'encoder_q.joint.backbone.w': torch.ones(100)}}, path)
+    validate_config(_cfg(LINEAR, **{key: str(path)}), 'train')
+    path.write_bytes(path.read_bytes()[:300])
+    with pytest.raises(ConfigValidationError, match=f'{key}: {path} is empty, truncated'):
+        validate_config(_cfg(LINEAR, **{key: str(path)}), 'train')
+    validate_config(_cfg(LINEAR, **{key: str(path)}), 'test')  # tools/test.py loads its own
+
+
+def test_ikem_student_teacher_checkpoint_is_checked():
+    with pytest.raises(ConfigValidationError) as info:
+        validate_config(_cfg(STUDENT), 'train')
+    assert info.value.problems == ['model.teacher_checkpoint: checkpoint not found: work_dirs/'
+                                   'ikem-teacher_stgcn-w16_1xb128-300e_ntu60-xsub-3d/epoch_300.pth']

@@ -1,20 +1,27 @@
 """CMD pretraining interrupted and resumed follows the uninterrupted loss trajectory.
 
 ``--resume`` must restore the query and key encoders, the queues and their
-pointers, SGD momentum, the LR scheduler and the epoch. Augmentation runs in one
-non-persistent data worker, which mmengine re-seeds identically every epoch, so
-both runs see the same views.
+pointers, SGD momentum, the LR scheduler and the epoch, and both runs must see
+the same augmented views. With one non-persistent data worker, augmentation runs
+in the worker, which mmengine re-seeds identically every epoch; with
+``num_workers=0`` it runs in the main process, whose random generators
+``EpochSeedHook`` (added by tools/train.py) re-seeds from (seed, epoch) before
+every epoch.
 """
 import pytest
 import torch
+from mmengine.config import Config
 
-from cmd_runs import logged_scalars, train
+from cmd_mmaction.engine.epoch_seed import epoch_seed
+from cmd_runs import CONFIG, logged_scalars, train, train_tool
 
 
-def test_resume_reproduces_the_uninterrupted_losses(tmp_path, tiny_synthetic_pkl):
-    full = train(tmp_path / 'full', tiny_synthetic_pkl, 3)
-    train(tmp_path / 'cut', tiny_synthetic_pkl, 1)
-    resumed = train(tmp_path / 'cut', tiny_synthetic_pkl, 3, resume=True)
+@pytest.mark.parametrize('workers', [1, 0])
+def test_resume_reproduces_the_uninterrupted_losses(tmp_path, tiny_synthetic_pkl, workers):
+    opt = f'train_dataloader.num_workers={workers}'
+    full = train(tmp_path / 'full', tiny_synthetic_pkl, 3, opt)
+    train(tmp_path / 'cut', tiny_synthetic_pkl, 1, opt)
+    resumed = train(tmp_path / 'cut', tiny_synthetic_pkl, 3, opt, resume=True)
 
     expected, got = logged_scalars(tmp_path / 'full'), logged_scalars(tmp_path / 'cut')
     assert len(expected) >= 6 and set(got) == set(expected)
@@ -29,3 +36,14 @@ def test_resume_reproduces_the_uninterrupted_losses(tmp_path, tiny_synthetic_pkl
     for key in ours:
         torch.testing.assert_close(ours[key], theirs[key], rtol=1e-4, atol=1e-5, msg=key)
     assert int(ours['queues.joint.ptr']) == int(theirs['queues.joint.ptr'])
+
+
+def test_train_adds_the_epoch_seed_hook_once(tmp_path):
+    args = train_tool.parse_args([CONFIG, '--work-dir', str(tmp_path)])
+    cfg = train_tool.merge_args(Config.fromfile(CONFIG), args)
+    assert [h['type'] for h in cfg.custom_hooks] == ['NonFiniteLossHook', 'EpochSeedHook']
+    assert train_tool.merge_args(cfg, args).custom_hooks == cfg.custom_hooks  # not twice
+    cfg.custom_hooks = []  # a config with its own (empty) list still gets it
+    assert [h['type'] for h in train_tool.merge_args(cfg, args).custom_hooks] == ['EpochSeedHook']
+    seeds = {epoch_seed(seed, epoch) for seed in range(3) for epoch in range(3)}
+    assert len(seeds) == 9  # (0, 1) and (1, 0) differ, unlike seed + epoch

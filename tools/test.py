@@ -3,10 +3,13 @@
 Same flags as mmaction2's ``tools/test.py``. The checkpoint named here is
 trusted for full unpickling (mmengine checkpoints hold non-tensor objects).
 ``random-init`` instead of a checkpoint evaluates the seeded initial weights.
+A bad argument (missing checkpoint, a ``--dump`` file that cannot be written)
+stops the tool before any work with one ``error: ...`` line.
 """
 import argparse
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.model import is_model_wrapper
@@ -14,7 +17,9 @@ from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
 from cmd_mmaction.engine import (exit_launched_process, prepare_checkpoint_trust,
-                                 prepare_distributed, shutdown_distributed, validate_config)
+                                 positive_seconds, prepare_distributed,
+                                 set_dist_timeout, shutdown_distributed,
+                                 validate_config, warn_unknown_options)
 from mmaction.registry import RUNNERS
 
 RANDOM_INIT = 'random-init'
@@ -34,6 +39,10 @@ def parse_args(argv=None):
         help='override config settings, e.g. test_dataloader.batch_size=8')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
+    parser.add_argument(
+        '--dist-timeout', type=positive_seconds, metavar='SECONDS',
+        help='with --launcher: how long a collective waits for the other processes '
+        'before the run fails (env_cfg.dist_cfg.timeout; default on CPU: 600)')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -41,16 +50,37 @@ def parse_args(argv=None):
     return args
 
 
+def check_dump_file(path: str) -> None:
+    """Raise ValueError unless ``path`` is a ``.pkl`` file that can be created.
+
+    Checked up front: mmengine's ``DumpResults`` only writes after the whole test
+    set has been evaluated, and then fails with a raw traceback.
+    """
+    if not path.endswith(('.pkl', '.pickle')):
+        raise ValueError(f'--dump {path}: the dump file must end in .pkl or .pickle')
+    if osp.isdir(path):
+        raise ValueError(f'--dump {path}: is a directory; name a file, e.g. '
+                         f'{osp.join(path, "predictions.pkl")}')
+    parent = osp.dirname(osp.abspath(path))
+    while not osp.exists(parent):  # missing folders are created when the dump is written
+        parent = osp.dirname(parent)
+    if not osp.isdir(parent):
+        raise ValueError(f'--dump {path}: {parent} is a file, not a directory')
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ValueError(f'--dump {path}: cannot write in {parent}')
+
+
 def merge_args(cfg, args):
     if args.dump is not None:
-        if not args.dump.endswith(('.pkl', '.pickle')):
-            raise ValueError(f'--dump {args.dump}: the dump file must end in .pkl or .pickle')
+        check_dump_file(args.dump)
         dump_metric = dict(type='DumpResults', out_file_path=args.dump)
         evaluators = cfg.test_evaluator
         evaluators = list(evaluators) if isinstance(evaluators, (list, tuple)) else [evaluators]
         cfg.test_evaluator = evaluators + [dump_metric]
     if args.cfg_options is not None:
+        warn_unknown_options(cfg, args.cfg_options)  # typos such as lod_from=...
         cfg.merge_from_dict(args.cfg_options)
+    set_dist_timeout(cfg, args.dist_timeout)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
@@ -66,7 +96,10 @@ def merge_args(cfg, args):
 
 def main(argv=None):
     args = parse_args(argv)
-    cfg = merge_args(Config.fromfile(args.config), args)
+    try:
+        cfg = merge_args(Config.fromfile(args.config), args)
+    except (ValueError, FileNotFoundError) as err:
+        sys.exit(f'error: {err}')
     validate_config(cfg, 'test', args.launcher)  # before any data is read
     prepare_distributed(cfg, args.launcher)
     prepare_checkpoint_trust(cfg, named_files=[cfg.load_from] if cfg.load_from else [])

@@ -1,19 +1,24 @@
 """Train (pretrain or evaluate downstream) with mmengine's Runner.
 
 Same flags as mmaction2's ``tools/train.py``; additionally works on machines
-without CUDA (``--launcher pytorch`` uses gloo, ``--amp`` uses bf16 autocast).
+without CUDA (``--launcher pytorch`` uses gloo, ``--amp`` uses bf16 autocast),
+adds ``EpochSeedHook`` (exact ``--resume`` with ``num_workers=0``) and warns
+about ``--cfg-options`` keys that change nothing.
 """
 import argparse
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import cmd_mmaction  # noqa: F401  registers everything, applies compat fixes
-from cmd_mmaction.engine import (exit_launched_process, prepare_checkpoint_trust,
+from cmd_mmaction.engine import (ResumeTrustError, add_epoch_seed_hook, exit_launched_process,
+                                 positive_seconds, prepare_checkpoint_trust,
                                  prepare_distributed, select_resume_checkpoint,
-                                 shutdown_distributed, use_amp, validate_config)
+                                 set_dist_timeout, shutdown_distributed, use_amp,
+                                 validate_config, warn_unknown_options)
 from mmaction.registry import RUNNERS
 
 
@@ -41,6 +46,10 @@ def parse_args(argv=None):
         help='override config settings, e.g. train_cfg.max_epochs=2')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
+    parser.add_argument(
+        '--dist-timeout', type=positive_seconds, metavar='SECONDS',
+        help='with --launcher: how long a collective waits for the other processes '
+        'before the run fails (env_cfg.dist_cfg.timeout; default on CPU: 600)')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -79,7 +88,10 @@ def merge_args(cfg, args):
         randomness['deterministic'] = True
     cfg.randomness = randomness
     if args.cfg_options is not None:
+        warn_unknown_options(cfg, args.cfg_options)  # typos such as lod_from=...
         cfg.merge_from_dict(args.cfg_options)
+    set_dist_timeout(cfg, args.dist_timeout)
+    add_epoch_seed_hook(cfg)  # exact resume with num_workers=0 too
     return cfg
 
 
@@ -88,10 +100,14 @@ def main(argv=None):
     cfg = merge_args(Config.fromfile(args.config), args)
     validate_config(cfg, 'train', args.launcher)  # before any data is read
     prepare_distributed(cfg, args.launcher)
-    if args.resume == 'auto':  # the last *complete* checkpoint, not blindly last_checkpoint
-        select_resume_checkpoint(cfg)
+    # the trust set first: an auto-resume pick is then trusted only as part of the work dir
     prepare_checkpoint_trust(cfg, named_files=[cfg.get('load_from')],
                              resume_auto=args.resume == 'auto')
+    if args.resume == 'auto':  # the last *complete* checkpoint, not blindly last_checkpoint
+        try:
+            select_resume_checkpoint(cfg)
+        except ResumeTrustError as err:
+            sys.exit(f'error: {err}')
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     try:
         runner.train()

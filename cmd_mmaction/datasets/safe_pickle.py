@@ -24,7 +24,7 @@ import numpy as np
 from numpy._core import multiarray as _multiarray
 from numpy._core import numeric as _numeric
 
-__all__ = ['SafeUnpickler', 'safe_load', 'safe_loads', 'ALLOWED_GLOBALS']
+__all__ = ['SafeUnpickler', 'safe_load', 'safe_loads', 'load_restricted', 'ALLOWED_GLOBALS']
 
 _LATIN1 = frozenset({'latin1', 'latin-1', 'iso-8859-1', 'iso8859-1', 'l1'})
 
@@ -98,13 +98,24 @@ class SafeUnpickler(pickle.Unpickler):
             f'{self.source}: persistent ids are not allowed in annotation pickles')
 
 
-def _load(file, source: str, encoding: str = 'ASCII') -> Any:
+def load_restricted(unpickler: type, file, source: str, encoding: str = 'ASCII') -> Any:
+    """Unpickle ``file`` with ``unpickler`` (:class:`SafeUnpickler` or a subclass).
+
+    Every failure becomes a :class:`pickle.UnpicklingError` whose message starts
+    with ``source``, including a file that declares an object too large to build
+    (a crafted or corrupt length would otherwise end in a bare ``MemoryError``).
+    """
     try:
-        return SafeUnpickler(file, source=source, encoding=encoding).load()
+        return unpickler(file, source=source, encoding=encoding).load()
     except pickle.UnpicklingError as err:
         if str(err).startswith(source):
             raise
         raise pickle.UnpicklingError(f'{source}: {err}') from err
+    except (MemoryError, OverflowError) as err:
+        raise pickle.UnpicklingError(
+            f'{source}: an object in the file is too large to build ({type(err).__name__}'
+            f'{": " + str(err) if str(err) else ""}); the file is corrupt or crafted, or '
+            'needs more memory than this machine has') from None
     except (EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError) as err:
         raise pickle.UnpicklingError(
             f'{source}: not a valid annotation pickle ({type(err).__name__}: {err})'
@@ -118,7 +129,7 @@ def safe_loads(data: bytes, source: str = '<bytes>') -> Any:
         pickle.UnpicklingError: on a forbidden global or a corrupt stream; the
             message starts with ``source``.
     """
-    return _load(io.BytesIO(data), source)
+    return load_restricted(SafeUnpickler, io.BytesIO(data), source)
 
 
 def safe_load(path: 'str | os.PathLike', encoding: str = 'ASCII') -> Any:
@@ -134,4 +145,4 @@ def safe_load(path: 'str | os.PathLike', encoding: str = 'ASCII') -> Any:
     if not os.path.isfile(path):
         raise FileNotFoundError(f'annotation file not found: {path}')
     with open(path, 'rb') as f:
-        return _load(f, path, encoding)
+        return load_restricted(SafeUnpickler, f, path, encoding)

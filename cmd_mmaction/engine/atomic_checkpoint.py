@@ -16,6 +16,13 @@ damaged outside our control, or a pointer to a file mmengine removed with
 ``max_keep_ckpts`` before the new save finished). Completeness is checked
 without unpickling: torch checkpoints are zip archives, and a truncated or
 corrupted one fails the zip CRC test.
+
+Auto-resume loads a file nobody named on the command line, with full
+unpickling (mmengine checkpoints need it), so it only considers files whose
+*real* path lies inside the real work dir: a ``last_checkpoint`` naming a
+file elsewhere, or an ``epoch_N.pth`` symlink leaving the work dir, raises
+:class:`ResumeTrustError` naming it (``--resume PATH`` loads such a file if
+the user trusts it).
 """
 import os
 import os.path as osp
@@ -110,24 +117,45 @@ def _checkpoints_newest_first(work_dir: str) -> List[str]:
     return [path for *_, path in sorted(found, reverse=True)]
 
 
+class ResumeTrustError(RuntimeError):
+    """Auto-resume found a checkpoint outside the work dir and refused it."""
+
+
+def _inside(path: str, directory: str) -> bool:
+    """True if the real path of ``path`` lies below the real ``directory``."""
+    real, root = osp.realpath(path), osp.realpath(directory)
+    return real.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def find_resumable_checkpoint(work_dir: str) -> Optional[str]:
     """The checkpoint ``--resume`` (auto) should load, or None if there is none.
 
     The ``last_checkpoint`` target when complete, else the newest complete
     ``epoch_N.pth`` / ``iter_N.pth`` of ``work_dir`` (a warning names every
     file passed over).
+
+    Raises:
+        ResumeTrustError: a candidate that exists resolves (pointer or
+            symlink) to a file outside ``work_dir``.
     """
     if not osp.isdir(work_dir):
         return None
-    candidates = []
+    candidates = []  # (path, what led to it)
     pointer = osp.join(work_dir, POINTER)
     if osp.isfile(pointer):
         with open(pointer) as f:
             target = f.read().strip()
         if target:
-            candidates.append(target)
-    candidates += [p for p in _checkpoints_newest_first(work_dir) if p not in candidates]
-    for path in candidates:
+            candidates.append((target, f'{pointer} names {target}'))
+    candidates += [(p, p) for p in _checkpoints_newest_first(work_dir)
+                   if p not in (c for c, _ in candidates)]
+    for path, source in candidates:
+        if osp.exists(path) and not _inside(path, work_dir):
+            raise ResumeTrustError(
+                f'resume: {source}, which is {osp.realpath(path)}: outside the work dir '
+                f'{osp.realpath(work_dir)}. --resume without a path only loads checkpoints '
+                'inside the work dir (it fully unpickles them, which can run code); if you '
+                f'trust that file, pass it explicitly: --resume {osp.realpath(path)}')
         if is_complete_checkpoint(path):
             return path
         print_log(f'resume: skipping {path}: missing, truncated or corrupt checkpoint',

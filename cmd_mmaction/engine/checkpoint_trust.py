@@ -9,19 +9,25 @@ only if that fails *and* the file is trusted is full unpickling used.
 Trusted = the files a user names himself: the checkpoint argument of
 ``tools/test.py``, ``--resume PATH``, ``load_from`` and ``init_cfg``
 checkpoints written in the config the user passes, and checkpoints inside the
-work dir of an auto-resumed run (written by this code). Anything else (e.g. a
-path that reached the loader some other way) is refused with an explanation.
+work dir of an auto-resumed run (written by this code; only files whose real
+path lies inside it). Anything else (e.g. a path that reached the loader some
+other way) is refused with an explanation. Each trusted file that needs full
+unpickling is named in one warning (the first time it is loaded), so the log
+shows every file that was allowed to run code.
 """
+import logging
 import os
 import os.path as osp
 import pickle
 from typing import Iterable, Optional
 
 import torch
+from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader
 
 _trusted_files: set = set()
 _trusted_dirs: set = set()
+_fully_unpickled: set = set()  # real paths already named in the warning
 
 
 def trust_checkpoint(path: Optional[str]) -> None:
@@ -79,6 +85,12 @@ def load_checkpoint_file(filename: str, map_location=None):
                 'config (load_from / init_cfg) if you trust it, or call '
                 'cmd_mmaction.engine.trust_checkpoint(path). '
                 f'Original error: {str(err).splitlines()[0]}') from None
+    real = osp.realpath(filename)
+    if real not in _fully_unpickled:
+        _fully_unpickled.add(real)
+        print_log(f'{filename}: holds objects beyond tensors; loading it with full '
+                  'unpickling (which can run code) because it is trusted (named by you, '
+                  'or inside the work dir of --resume)', logger='current', level=logging.WARNING)
     return torch.load(filename, map_location=map_location, weights_only=False)
 
 

@@ -7,6 +7,12 @@ every ``DistributedDataParallel`` subclass, which DDP rejects for CPU modules.
 (the runner then skips its own ``init_dist``), and
 :class:`CPUCompatibleDDP` drops ``device_ids`` and reverts SyncBN when CUDA is
 absent. On a CUDA machine both are no-ops, so configs stay portable.
+
+Collective timeout: a rank that hangs (stopped, swapping, deadlocked) blocks the
+others inside the next collective until the process group's timeout, 30 minutes
+for gloo by default. The group is created with ``env_cfg.dist_cfg.timeout``
+seconds (mmengine's own key, which it passes to ``init_process_group`` on CUDA;
+``--dist-timeout`` of the tools sets it), or :data:`DEFAULT_CPU_TIMEOUT_S`.
 """
 import os
 
@@ -16,8 +22,19 @@ from mmengine.model import MMDistributedDataParallel, revert_sync_batchnorm
 from mmengine.registry import MODEL_WRAPPERS
 
 
-def init_cpu_dist(launcher: str, timeout_s: int = 1800) -> bool:
+#: gloo collective timeout (seconds) when the config sets none: long enough for the
+#: slowest step one rank does alone (rank 0 saving a checkpoint or computing a kNN
+#: metric over a large bank), far below gloo's 30 minutes
+DEFAULT_CPU_TIMEOUT_S = 600
+
+
+def init_cpu_dist(launcher: str, timeout_s: float = DEFAULT_CPU_TIMEOUT_S) -> bool:
     """Initialise a gloo process group for ``launcher='pytorch'`` without CUDA.
+
+    Args:
+        launcher (str): the tools' ``--launcher``.
+        timeout_s (float): how long a collective waits for the other ranks before
+            it raises (every rank then fails instead of hanging).
 
     Returns True when it initialised the group, False when nothing was needed
     (no launcher, CUDA present, or already initialised).

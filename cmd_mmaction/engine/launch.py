@@ -4,10 +4,14 @@ Keeps the two entry points as thin as mmaction2's and puts the pieces that
 differ from stock mmaction2 (CPU distributed, CPU AMP, checkpoint trust) in one
 place so they are tested once.
 """
+import argparse
+from typing import Optional
+
 import torch
 
 from .checkpoint_trust import trust_checkpoint, trust_config_checkpoints, trust_directory
-from .cpu_distributed import init_cpu_dist
+from .cpu_distributed import DEFAULT_CPU_TIMEOUT_S, init_cpu_dist
+from .epoch_seed import EpochSeedHook
 
 
 def use_amp(cfg) -> None:
@@ -27,14 +31,55 @@ def use_amp(cfg) -> None:
         cfg.optim_wrapper.pop('loss_scale', None)
 
 
+def positive_seconds(text: str) -> float:
+    """argparse ``type`` of ``--dist-timeout``."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float('nan')
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f'{text!r} is not a positive number of seconds')
+    return seconds
+
+
+def set_dist_timeout(cfg, seconds: Optional[float]) -> None:
+    """``--dist-timeout``: set mmengine's ``env_cfg.dist_cfg.timeout`` (seconds)."""
+    if seconds is None:
+        return
+    env_cfg = cfg.get('env_cfg', None) or {}
+    env_cfg.setdefault('dist_cfg', {})['timeout'] = seconds
+    cfg.env_cfg = env_cfg
+
+
 def prepare_distributed(cfg, launcher: str) -> None:
-    """Make ``--launcher pytorch`` work without CUDA (gloo + CPU-safe DDP)."""
+    """Make ``--launcher pytorch`` work without CUDA (gloo + CPU-safe DDP).
+
+    The gloo group gets ``env_cfg.dist_cfg.timeout`` seconds, else
+    :data:`~.cpu_distributed.DEFAULT_CPU_TIMEOUT_S` (on CUDA mmengine applies the
+    config's timeout itself).
+    """
     cfg.launcher = launcher
-    if init_cpu_dist(launcher) or (launcher != 'none' and not torch.cuda.is_available()):
+    dist_cfg = (cfg.get('env_cfg', None) or {}).get('dist_cfg', None) or {}
+    started = init_cpu_dist(launcher, dist_cfg.get('timeout') or DEFAULT_CPU_TIMEOUT_S)
+    if started or (launcher != 'none' and not torch.cuda.is_available()):
         wrapper_cfg = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
         if wrapper_cfg.get('type') == 'MMDistributedDataParallel':
             wrapper_cfg['type'] = 'CPUCompatibleDDP'
         cfg.model_wrapper_cfg = wrapper_cfg
+
+
+def add_epoch_seed_hook(cfg) -> None:
+    """Append ``EpochSeedHook`` to ``cfg.custom_hooks`` unless the config has one.
+
+    From code rather than from ``default_runtime.py``: a config that sets its own
+    ``custom_hooks`` replaces the default list, and resuming would then silently
+    stop being exact with ``num_workers=0`` (see ``epoch_seed``).
+    """
+    hooks = list(cfg.get('custom_hooks', None) or [])
+    if not any(isinstance(h, dict) and h.get('type') in ('EpochSeedHook', EpochSeedHook)
+               for h in hooks):
+        hooks.append(dict(type='EpochSeedHook'))
+    cfg.custom_hooks = hooks
 
 
 def prepare_checkpoint_trust(cfg, named_files=(), resume_auto: bool = False) -> None:

@@ -12,9 +12,10 @@ config key it found it at:
   size): one step would overwrite the queue with itself (train only);
 * a missing or truncated local checkpoint (zip CRC check, nothing unpickled):
   ``load_from`` (fine-tuning, ``--resume PATH``, the checkpoint of
-  ``tools/test.py``), ``init_cfg=dict(type='Pretrained', checkpoint=...)``,
-  ``*_checkpoint`` keys (frozen teachers) and ``pretrained`` paths (train only,
-  the test runner does not initialise weights);
+  ``tools/test.py``), ``init_cfg=dict(type='Pretrained' | 'PretrainedEncoder',
+  checkpoint=...)``, ``*_checkpoint`` keys (frozen teachers, e.g. IKEMStudent's
+  ``teacher_checkpoint``) and ``pretrained`` paths (train only, the test runner
+  does not initialise weights);
 * a classification head whose ``num_classes`` differs from a dataset's
   ``num_classes`` written in the config.
 
@@ -28,6 +29,9 @@ from ..skeleton.modalities import canonical_name
 from .atomic_checkpoint import is_complete_checkpoint
 
 __all__ = ['ConfigValidationError', 'validate_config']
+
+#: init_cfg types that load ``checkpoint`` (mmengine's and ours, models/utils/pretrained_encoder.py)
+_CHECKPOINT_INITS = ('Pretrained', 'PretrainedEncoder')
 
 
 class ConfigValidationError(ValueError):
@@ -97,7 +101,7 @@ def _check_checkpoints(tree, mode, problems):
     for path, node in _walk(tree.get('model', {}), 'model'):
         files = [(f'{path}.{k}', v) for k, v in node.items()
                  if (k == 'pretrained' or k.endswith('_checkpoint')) and _is_local(v)]
-        if node.get('type') == 'Pretrained' and _is_local(node.get('checkpoint')):
+        if node.get('type') in _CHECKPOINT_INITS and _is_local(node.get('checkpoint')):
             files.append((f'{path}.checkpoint', node['checkpoint']))
         for key, file in files:
             _check_checkpoint_file(key, file, problems)

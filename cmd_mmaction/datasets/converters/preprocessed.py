@@ -8,6 +8,9 @@ Inputs per part (e.g. train or val):
   containers / str / numbers and numpy arrays / scalars;
 * optional ``num_frame.npy`` ``(N,)``.
 
+Both ``.npy`` files are read by :func:`load_npy` (numbers only, no pickles); a
+missing, truncated or non-numeric file stops the import with an error naming it.
+
 Valid length of sample i: ``num_frame[i]`` if given, else ``frame_counts[i]`` from the label
 pickle, else the index of its last not-all-zero frame + 1 (trailing zero frames trimmed).
 A length above T (IKEM stores raw lengths next to data resampled to 50 frames) keeps all T
@@ -78,6 +81,31 @@ def read_label_pickle(path: PathLike):
     return names, labels, counts
 
 
+_NPY_MAGIC = b'\x93NUMPY'
+
+
+def load_npy(path: PathLike, what: str, mmap: bool = False) -> np.ndarray:
+    """``np.load`` (no pickles) of a numeric array; every failure names the file.
+
+    numpy's own errors (``mmap length is greater than file size``, ``No data left
+    in file``, ``This file contains pickled (object) data``) do not say which file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f'{what} file not found: {path}')
+    with open(path, 'rb') as f:
+        if f.read(len(_NPY_MAGIC)) != _NPY_MAGIC:
+            raise BadFileError(path, None, f'not a .npy file (no NumPy header); {what} must '
+                               'be saved with numpy.save')
+    try:
+        array = np.load(path, mmap_mode='r' if mmap else None, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as err:
+        raise BadFileError(path, None, f'unreadable .npy file ({err})') from None
+    if array.dtype.kind not in 'fiu':
+        raise BadFileError(path, None, f'{what} must hold numbers, got dtype {array.dtype}')
+    return array
+
+
 def valid_length(sample: np.ndarray) -> int:
     """Index of the last not-all-zero frame + 1 of a ``(C, T, V, M)`` sample."""
     nonzero = (sample != 0).any(axis=(0, 2, 3))
@@ -104,9 +132,7 @@ class PreprocessedImporter:
 
     def _convert_part(self, part: PreprocessedPart) -> List[ConvertedSample]:
         data_path, label_path = Path(part.data), Path(part.label)
-        if not data_path.is_file():
-            raise FileNotFoundError(f'data file not found: {data_path}')
-        data = np.load(data_path, mmap_mode='r', allow_pickle=False)
+        data = load_npy(data_path, 'data', mmap=True)
         if data.ndim != 5 or data.shape[1] != 3:
             raise BadFileError(data_path, None,
                                f'expected an (N, C=3, T, V, M) array, got shape {data.shape}')
@@ -115,7 +141,7 @@ class PreprocessedImporter:
             raise BadFileError(label_path, None,
                                f'{len(names)} names but {data_path} has {data.shape[0]} samples')
         if part.num_frame is not None:
-            num_frame = np.load(part.num_frame, allow_pickle=False).reshape(-1)
+            num_frame = load_npy(part.num_frame, 'num_frame').reshape(-1)
             if num_frame.shape[0] != data.shape[0]:
                 raise BadFileError(part.num_frame, None, f'{num_frame.shape[0]} entries but '
                                    f'{data_path} has {data.shape[0]} samples')
