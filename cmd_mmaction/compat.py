@@ -9,7 +9,7 @@ small, documented place. :func:`apply_all` runs at ``import cmd_mmaction``:
   ``.pickle`` file (how mmaction2's ``PoseDataset`` and the other stock datasets
   read annotation files) runs plain ``pickle.load``, i.e. any code a downloaded
   file names. The handler is replaced by one that unpickles with the restricted
-  unpickler of ``cmd_mmaction/datasets/safe_pickle.py`` (plus checked CPU
+  unpickler of ``cmd_mmaction/utils/safe_pickle.py`` (plus checked CPU
   tensors, see :class:`~cmd_mmaction.evaluation.prediction_dump.DumpUnpickler`,
   so ``tools/test.py --dump`` files still load); dumping is unchanged.
 """
@@ -85,7 +85,7 @@ class RestrictedPickleHandler(PickleHandler):
 
     def load_from_fileobj(self, file, encoding: str = 'ASCII'):
         from .evaluation.prediction_dump import DumpUnpickler  # imports mmaction: lazily
-        from .datasets.safe_pickle import load_restricted
+        from .utils.safe_pickle import load_restricted
         source = getattr(file, 'name', None)
         source = source if isinstance(source, str) else _path_given_to_mmengine_load()
         return load_restricted(DumpUnpickler, file, source, encoding)

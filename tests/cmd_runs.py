@@ -13,9 +13,9 @@ if str(ROOT) not in sys.path:
 from tools import train as train_tool  # noqa: E402
 from tools.quickstart import CONFIG  # noqa: E402,F401  the main job's synthetic config
 
-TINY = ['model.backbone.hidden=8', 'model.backbone.num_layers=1',
-        'model.head.in_channels=16', 'model.head.hid_channels=16',
-        'model.queue_len=10', 'model.topk=4', 'train_dataloader.batch_size=4',
+TINY = ['backbone.hidden=8', 'backbone.num_layers=1', 'neck.in_channels=16',
+        'neck.hid_channels=16',
+        'model.queue_len=10', 'model.distill.topk=4', 'train_dataloader.batch_size=4',
         'train_dataloader.num_workers=1', 'train_dataloader.persistent_workers=False',
         'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
         'train_cfg.val_begin=100', 'param_scheduler.0.milestones=[2]',
@@ -27,9 +27,7 @@ EVAL = [f'{loader}.{opt}' for loader in ('val_dataloader', 'test_dataloader')
 
 
 def data_options(ann_file):
-    return [f'train_dataloader.dataset.ann_file={ann_file}'] + [
-        f'{loader}.dataset.{part}.ann_file={ann_file}'
-        for loader in ('val_dataloader', 'test_dataloader') for part in ('bank', 'query')]
+    return [f'ann_file={ann_file}']  # every dataset of the config reads '{ann_file}'
 
 
 def unique_name():

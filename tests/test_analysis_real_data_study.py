@@ -1,4 +1,4 @@
-"""tools/analysis/real_data_study.py and msr_ablation.py in tiny mode on the real MSR
+"""tools/analysis/real_data_study.py and recipe_ablation.py in tiny mode on the real MSR
 Action3D recordings: every method x protocol x stream cell, a curve PNG and the
 Markdown tables."""
 import sys
@@ -18,11 +18,12 @@ def skip_without_msr():
 
 def test_tiny_study_writes_table_and_plot(tmp_path):
     skip_without_msr()
+    from cmd_mmaction.apis.study import METHODS
     from tools.analysis import real_data_study as study
     out = study.main(['--tiny', '--data-dir', str(MSR), '--ann-file', str(tmp_path / 'msr.pkl'),
                       '--work-dir', str(tmp_path / 'work'), '--out-dir', str(tmp_path / 'docs')])
     (results, ) = out['results']  # tiny: one seed
-    for method in study.METHODS:
+    for method in METHODS:
         for protocol in ('knn', 'linear'):
             cells = results[method][protocol]
             assert set(cells) == {'joint', 'motion', 'bone', 'fused'}
@@ -36,10 +37,11 @@ def test_tiny_study_writes_table_and_plot(tmp_path):
 
 def test_tiny_ablation_writes_table(tmp_path):
     skip_without_msr()
-    from tools.analysis import msr_ablation as ablation
+    from tools.analysis import recipe_ablation as ablation
     out = ablation.main(['--tiny', '--data-dir', str(MSR), '--ann-file', str(tmp_path / 'msr.pkl'),
                          '--work-dir', str(tmp_path / 'work'), '--out-dir', str(tmp_path)])
-    names = [name for name, _, _ in ablation.VARIANTS[:ablation.TINY_VARIANTS]]
+    names = [name for name, _, _ in out['variants']]
+    assert len(names) == ablation.TINY_VARIANTS
     assert list(out['scores']) == names
     for name in names:
         (cells, ) = out['scores'][name].values()  # tiny: one seed
@@ -47,6 +49,6 @@ def test_tiny_ablation_writes_table(tmp_path):
         assert all(0 <= v <= 1 for v in cells.values())
     # the variant's options reached the model: its dumped config has them
     config = next((tmp_path / 'work' / 'seed0' / 'variant2_cmd').glob('*.py')).read_text()
-    assert 'topk=8' in config
+    assert 'topk=8' in config and "'CMDLoss'" in config
     text = Path(out['markdown']).read_text()
     assert 'TINY smoke run' in text and all(f'| {name} |' in text for name in names)

@@ -3,10 +3,9 @@ from pathlib import Path
 
 import pytest
 import torch
-from mmengine.config import Config
-
 import cmd_mmaction  # noqa: F401
 from cmd_mmaction.skeleton.layouts import get_layout
+from cmd_mmaction.utils import load_config
 from mmaction.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 from mmaction.structures import ActionDataSample
 
@@ -14,11 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = sorted((ROOT / 'configs/cmd').glob('*.py'))
 # shrink the encoders and the queue so one step runs in well under a second
 SMALL = {
-    'BiGRU': {'model.backbone.hidden': 8, 'model.backbone.num_layers': 1,
-              'model.head.in_channels': 16, 'model.head.hid_channels': 16},
-    'STGCN': {'model.backbone.num_stages': 2, 'model.backbone.inflate_stages': [2],
-              'model.backbone.down_stages': [2], 'model.head.in_channels': 32,
-              'model.head.hid_channels': 32},
+    'BiGRU': {'backbone.hidden': 8, 'backbone.num_layers': 1, 'neck.in_channels': 16,
+              'neck.hid_channels': 16},
+    'STGCN': {'backbone.num_stages': 2, 'backbone.inflate_stages': [2],
+              'backbone.down_stages': [2], 'neck.in_channels': 32, 'neck.hid_channels': 32},
 }
 
 
@@ -31,22 +29,24 @@ def test_every_dataset_and_backbone_has_a_config():
 
 
 def _assert_official(cfg):
-    """The official hyper-parameters (METHODS.md §6.1)."""
-    assert (cfg.model.queue_len, cfg.model.topk, cfg.model.momentum) == (16384, 8192, 0.999)
-    assert (cfg.model.teacher_temp, cfg.model.student_temp) == (0.05, 0.1)
+    """The official hyper-parameters (docs/method_cmd.md)."""
+    distill = cfg.model.distill
+    assert (cfg.model.queue_len, distill.topk, cfg.model.momentum) == (16384, 8192, 0.999)
+    assert (distill.teacher_temp, distill.student_temp, distill.loss_weight) == (0.05, 0.1, 1.0)
+    assert cfg.model.head.temperature == 0.07
     assert cfg.train_dataloader.batch_size == 64
     assert cfg.optim_wrapper.optimizer.lr == 0.01
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.stem)
 def test_config_builds_and_steps_once(path):
-    cfg = Config.fromfile(str(path))
+    cfg = load_config(str(path))
     if 'synthetic' not in path.name and '_msr-' not in path.name:  # small-data configs
         _assert_official(cfg)
         assert cfg.train_cfg.max_epochs == (1001 if 'pku2' in path.name else 451)
     assert cfg.custom_imports.imports == ['cmd_mmaction']
-    cfg.merge_from_dict({**SMALL[cfg.model.backbone.type], 'model.queue_len': 32,
-                         'model.topk': 8})
+    cfg = load_config(str(path), {**SMALL[cfg.model.backbone.type], 'model.queue_len': 32,
+                                  'model.distill.topk': 8})
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()

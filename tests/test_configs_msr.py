@@ -4,11 +4,10 @@ end to end on the real recordings in ../shared/data (tiny encoders, one epoch)."
 from pathlib import Path
 
 import pytest
-from mmengine.config import Config
-
 import cmd_mmaction  # noqa: F401
 from cmd_mmaction.datasets.converters.msr_action3d import convert_msr_action3d
 from cmd_mmaction.skeleton.layouts import stgcn_graph_layout
+from cmd_mmaction.utils import load_config
 from cmd_runs import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,11 +17,10 @@ MOCO = ROOT / 'configs/moco/moco_bigru-h128_1xb32-120e_msr-xsub-3d.py'
 STGCN = ROOT / 'configs/cmd/cmd_stgcn-w16_1xb32-120e_msr-xsub-3d.py'
 LINEAR = ROOT / 'configs/linear/linear_bigru-h128_1xb32-20e_msr-xsub-3d-{}.py'
 SUPERVISED = ROOT / 'configs/supervised/bigru-h128_1xb32-40e_msr-xsub-3d-joint.py'
-KNN = ROOT / 'configs/knn/knn_bigru-h128_msr-xsub-3d.py'
 
 
 def test_moco_is_cmd_without_distillation():
-    cmd, moco = Config.fromfile(str(CMD)), Config.fromfile(str(MOCO))
+    cmd, moco = load_config(str(CMD)), load_config(str(MOCO))
     assert moco.model.pairs == () and cmd.model.pairs is None  # None: all 6 pairs
     moco.model.pairs = cmd.model.pairs
     assert moco.model.to_dict() == cmd.model.to_dict()
@@ -31,25 +29,29 @@ def test_moco_is_cmd_without_distillation():
 
 
 def test_configs_fit_the_msr_skeleton():
-    cmd = Config.fromfile(str(CMD))
+    cmd = load_config(str(CMD))
     assert cmd.model.layout == 'msr20'
     assert (cmd.model.backbone.num_joints, cmd.model.backbone.num_person) == (20, 1)
-    assert cmd.model.topk <= cmd.model.queue_len
-    # hyper-parameter monitoring stays on training subjects
+    assert cmd.model.distill.topk <= cmd.model.queue_len
+    # hyper-parameter monitoring stays on training subjects; the test loader is the kNN
+    # protocol on the test subjects
     assert cmd.val_dataloader.dataset.bank.split == 'xsub_train_tune'
     assert cmd.val_dataloader.dataset.query.split == 'xsub_val_tune'
-    graph = Config.fromfile(str(STGCN)).model.backbone.graph_cfg.layout
+    assert cmd.test_dataloader.dataset.bank.split == 'xsub_train'
+    assert cmd.test_dataloader.dataset.query.split == 'xsub_val'
+    assert cmd.train_dataloader.dataset.pipeline[0] == dict(type='CMDPreNormalize',
+                                                            layout='msr20')
+    graph = load_config(str(STGCN)).model.backbone.graph_cfg.layout
     assert graph.num_node == 20 and graph.center == 6
     assert sorted(map(tuple, graph.inward)) == sorted(stgcn_graph_layout('msr20')['inward'])
     for stream in ('joint', 'motion', 'bone'):
-        linear = Config.fromfile(str(LINEAR).format(stream))
-        assert linear.model.backbone.init_cfg.prefix == f'encoder_q.{stream}.backbone.'
-        for loader in (linear.train_dataloader, linear.test_dataloader):
-            (gen, ) = [t for t in loader.dataset.pipeline if t['type'] == 'GenModality']
-            assert gen.modalities == [stream] and gen.layout == 'msr20'
+        linear = load_config(str(LINEAR).format(stream))
+        assert (linear.model.modality, linear.model.layout) == (stream, 'msr20')
+        assert linear.model.pretrained_prefix == 'encoder_q.{modality}.backbone.'
         assert linear.model.cls_head.num_classes == 20
         assert linear.model.backbone.hidden == cmd.model.backbone.hidden
         assert linear.test_dataloader.dataset.split == 'xsub_val'
+        assert linear.test_dataloader.dataset.num_classes == 20
 
 
 @pytest.fixture(scope='module')
@@ -61,36 +63,28 @@ def msr_pkl(tmp_path_factory):
     return out
 
 
-TINY = ['model.backbone.hidden=8', 'model.backbone.num_layers=1']
+TINY = ['backbone.hidden=8', 'backbone.num_layers=1', 'neck.in_channels=16',
+        'neck.hid_channels=16', 'cls_head.in_channels=16']
 FAST = [f'{loader}.{key}' for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
         for key in ('num_workers=0', 'persistent_workers=False')]
 
 
 def test_pretrain_knn_linear_and_supervised_on_real_recordings(msr_pkl, tmp_path):
-    data = [f'train_dataloader.dataset.ann_file={msr_pkl}'] + [
-        f'{loader}.dataset.{part}.ann_file={msr_pkl}'
-        for loader in ('val_dataloader', 'test_dataloader') for part in ('bank', 'query')]
+    data = [f'ann_file={msr_pkl}']  # every dataset of the configs reads '{ann_file}'
     pre = tmp_path / 'cmd'
+    one_epoch = ['train_cfg.max_epochs=1', 'train_cfg.val_begin=1', 'train_cfg.val_interval=1']
     run_tool([ROOT / 'tools/train.py', CMD, '--work-dir', pre, '--cfg-options', *data, *FAST,
-              *TINY, 'model.head.in_channels=16', 'model.head.hid_channels=16',
-              'train_cfg.max_epochs=1', 'train_cfg.val_begin=1', 'train_cfg.val_interval=1'],
-             cwd=tmp_path)
+              *TINY, *one_epoch], cwd=tmp_path)
     ckpt = pre / 'epoch_1.pth'
-    # kNN on the test subjects, bank = all training subjects
-    out = run_tool([ROOT / 'tools/test.py', KNN, ckpt, '--work-dir', tmp_path / 'knn',
-                    '--cfg-options', *data, *FAST, *TINY, 'model.head.in_channels=16',
-                    'model.head.hid_channels=16'], cwd=tmp_path)
+    # kNN: the pretraining config's test loader, test subjects vs all training subjects
+    out = run_tool([ROOT / 'tools/test.py', CMD, ckpt, '--work-dir', tmp_path / 'knn',
+                    '--cfg-options', *data, *FAST, *TINY], cwd=tmp_path)
     assert 'knn/fused_top1' in out and '284 bank / 273 query samples' in out
-    labelled = [f'{loader}.dataset.ann_file={msr_pkl}'
-                for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')]
     out = run_tool([ROOT / 'tools/train.py', str(LINEAR).format('bone'), '--work-dir',
-                    tmp_path / 'linear', '--cfg-options', *labelled, *FAST, *TINY,
-                    f'model.backbone.init_cfg.checkpoint={ckpt}', 'model.cls_head.in_channels=16',
-                    'train_cfg.max_epochs=1', 'train_cfg.val_begin=1', 'train_cfg.val_interval=1'],
-                   cwd=tmp_path)
-    assert 'PretrainedEncoder: loaded' in out and 'acc/top1' in out
+                    tmp_path / 'linear', '--cfg-options', *data, *FAST, *TINY,
+                    f'pretrained={ckpt}', *one_epoch], cwd=tmp_path)
+    assert "PretrainedEncoder: loaded" in out and "'encoder_q.bone.backbone.'" in out
+    assert 'acc/top1' in out
     out = run_tool([ROOT / 'tools/train.py', SUPERVISED, '--work-dir', tmp_path / 'sup',
-                    '--cfg-options', *labelled, *FAST, *TINY, 'model.cls_head.in_channels=16',
-                    'train_cfg.max_epochs=1', 'train_cfg.val_begin=1', 'train_cfg.val_interval=1'],
-                   cwd=tmp_path)
+                    '--cfg-options', *data, *FAST, *TINY, *one_epoch], cwd=tmp_path)
     assert 'acc/top1' in out

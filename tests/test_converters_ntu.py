@@ -4,11 +4,11 @@ import pickle
 import numpy as np
 import pytest
 
-from cmd_mmaction.datasets.converters.common import (BadFileError, ConversionSummary,
-                                                     atomic_pickle_dump)
+from cmd_mmaction.datasets.converters.common import BadFileError, ConversionSummary
 from cmd_mmaction.datasets.converters.ntu import (assign_splits, convert_ntu, is_spurious,
                                                   motion_energy, parse_name,
                                                   read_skeleton_file, select_actors)
+from cmd_mmaction.utils.atomic_io import pickle_dump_atomic
 from fixtures_skeleton import (SHARED_DATA, load_tool, moving_person, replace_line,
                                truncate_file, wide_object, write_ntu_skeleton)
 
@@ -232,11 +232,11 @@ def test_trailing_content_rejected(tmp_path):
 def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     out = tmp_path / 'data.pkl'
     with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
-        atomic_pickle_dump({'fn': lambda x: x}, out)
+        pickle_dump_atomic({'fn': lambda x: x}, out)
     assert list(tmp_path.iterdir()) == []
-    atomic_pickle_dump({'a': 1}, out)
+    pickle_dump_atomic({'a': 1}, out)
     with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
-        atomic_pickle_dump({'fn': lambda x: x}, out)
+        pickle_dump_atomic({'fn': lambda x: x}, out)
     assert load(out) == {'a': 1}  # the old file survives
     assert [p.name for p in tmp_path.iterdir()] == ['data.pkl']
 

@@ -1,4 +1,4 @@
-"""LinearClsHead: the CMD downstream classifier on a pooled (N, D) feature (METHODS.md §3.1)."""
+"""LinearClsHead: the CMD downstream classifier on a pooled (N, D) feature (docs/method_cmd.md)."""
 import pytest
 import torch
 

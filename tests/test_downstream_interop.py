@@ -4,7 +4,6 @@ import copy
 
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 
@@ -12,15 +11,17 @@ from cmd_runs import ROOT  # also puts the repository root on sys.path
 from tools import convert_to_mmaction
 
 import cmd_mmaction  # noqa: F401
+from cmd_mmaction.utils import load_config
 from mmaction.registry import MODELS
 
-CMD_STGCN = ROOT / 'configs/_base_/models/cmd_stgcn.py'
+CMD_STGCN = ROOT / 'configs/cmd/cmd_stgcn-w16_1xb64-451e_ntu60-xsub-3d.py'
 
 
 def tiny_cmd_stgcn():
     init_default_scope('mmaction')
-    cfg = Config.fromfile(str(CMD_STGCN)).model
-    cfg.update(queue_len=16, topk=4)
+    cfg = load_config(str(CMD_STGCN)).model
+    cfg.update(queue_len=16)
+    cfg.distill.topk = 4
     torch.manual_seed(0)
     model = MODELS.build(cfg)
     model.init_weights()
@@ -108,6 +109,6 @@ def test_export_of_a_tools_train_checkpoint_loads_into_a_bigru_recognizer(tmp_pa
     inputs = torch.randn(2, 1, 2, 12, 25, 3)
     with torch.no_grad():
         # the recognizer is fed the bone stream; CMD computes it from the joints
-        bones = cmd._modality('bone', inputs)
+        bones = cmd.modality('bone', inputs)
         torch.testing.assert_close(model.extract_feat(bones)[0],
                                    cmd.extract_feat(inputs, 'bone'))

@@ -15,10 +15,10 @@ TINY_GCN = dict(type='STGCN', graph_cfg=dict(layout='nturgb+d', mode='stgcn_spat
 def cmd_ckpt(tmp_path_factory):
     """A CMD state dict saved like mmengine does (``state_dict`` + ``meta``)."""
     torch.manual_seed(0)
-    model = MODELS.build(dict(type='CMD', backbone=TINY_GCN, neck=dict(type='SkeletonGlobalPool'),
-                              head=dict(type='ProjectionNeck', in_channels=32,
+    model = MODELS.build(dict(type='CMD', backbone=TINY_GCN, pool=dict(type='SkeletonGlobalPool'),
+                              neck=dict(type='ProjectionNeck', in_channels=32,
                                         hid_channels=32, out_channels=8),
-                              queue_len=8, feat_dim=8, topk=4))
+                              queue_len=8, distill=dict(type='CMDLoss', topk=4)))
     model.init_weights()
     for name, buf in model.named_buffers():  # BN statistics must load too
         if 'running_mean' in name:
@@ -30,7 +30,7 @@ def cmd_ckpt(tmp_path_factory):
 
 def _recognizer(backbone, head, frozen=True):
     init_default_scope('mmaction')
-    cfg = dict(type='FrozenRecognizerGCN' if frozen else 'RecognizerGCN',
+    cfg = dict(type='SkeletonRecognizer', frozen=('backbone', ) if frozen else (),
                backbone=backbone, cls_head=head)
     return MODELS.build(cfg)
 
@@ -66,7 +66,7 @@ def test_pretrained_encoder_refuses_what_does_not_fit(cmd_ckpt, prefix, backbone
         model.init_weights()
 
 
-def test_frozen_recognizer_trains_only_the_head():
+def test_skeleton_recognizer_frozen_trains_only_the_head():
     model = _recognizer(TINY_GRU, dict(type='LinearClsHead', num_classes=4, in_channels=16))
     model.init_weights()
     model.train()
@@ -85,10 +85,26 @@ def test_frozen_recognizer_trains_only_the_head():
     assert model.cls_head.fc.weight.grad is not None
 
 
-def test_frozen_recognizer_rejects_unknown_part():
+def test_skeleton_recognizer_computes_its_stream_from_the_pretrained_checkpoint(cmd_ckpt):
+    """modality='bone' + pretrained: the encoder_q.bone backbone, fed the bone stream of the
+    joints, gives exactly CMD's bone representation."""
+    path, cmd = cmd_ckpt
+    init_default_scope('mmaction')
+    model = MODELS.build(dict(type='SkeletonRecognizer', modality='bone', frozen=('backbone', ),
+                              backbone=TINY_GCN, pretrained=str(path),
+                              cls_head=dict(type='GCNHead', num_classes=5, in_channels=32)))
+    assert model.backbone.init_cfg['prefix'] == 'encoder_q.bone.backbone.'
+    model.init_weights()
+    x = torch.randn(3, 1, 2, 16, 25, 3, generator=torch.Generator().manual_seed(3))
+    feat, _ = model.eval().extract_feat(x, stage='backbone')
+    pooled = feat.mean(dim=(3, 4)).mean(dim=1)
+    torch.testing.assert_close(pooled, cmd.eval().extract_feat(x, 'bone'), rtol=1e-5, atol=1e-6)
+
+
+def test_skeleton_recognizer_rejects_unknown_part():
     init_default_scope('mmaction')
     with pytest.raises(ValueError, match='neck'):
-        MODELS.build(dict(type='FrozenRecognizerGCN', frozen=('neck', ), backbone=TINY_GRU,
+        MODELS.build(dict(type='SkeletonRecognizer', frozen=('neck', ), backbone=TINY_GRU,
                           cls_head=dict(type='LinearClsHead', num_classes=4, in_channels=16)))
 
 

@@ -14,7 +14,6 @@ from cmd_runs import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 CMD_CONFIG = ROOT / 'configs/cmd/cmd_bigru_1xb64-451e_ntu60-xsub-3d.py'
-KNN_CONFIG = ROOT / 'configs/knn/knn_bigru_ntu60-xsub-3d.py'
 LINEAR_CONFIG = ROOT / 'configs/linear/linear_bigru_1xb64-80e_ntu60-xsub-3d-joint.py'
 
 LOADERS = ['train_dataloader.{}=4', 'val_dataloader.{}=4', 'test_dataloader.{}=4']
@@ -31,20 +30,15 @@ def metric(out, name):
 
 
 def cmd_options(pkl):
-    data = [f'train_dataloader.dataset.ann_file={pkl}'] + [
-        f'{loader}.dataset.{part}.ann_file={pkl}'
-        for loader in ('val_dataloader', 'test_dataloader') for part in ('bank', 'query')]
-    return data + FAST + TINY_BIGRU + [
-        'model.head.in_channels=16', 'model.head.hid_channels=16', 'model.queue_len=16',
-        'model.topk=8']
+    return [f'ann_file={pkl}'] + FAST + TINY_BIGRU + [
+        'model.neck.in_channels=16', 'model.neck.hid_channels=16', 'model.queue_len=16',
+        'model.distill.topk=8']
 
 
 def downstream_options(pkl, pretrained):
-    data = [f'{loader}.dataset.ann_file={pkl}'
-            for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')]
-    return data + FAST + TINY_BIGRU + [
-        f'model.backbone.init_cfg.checkpoint={pretrained}', 'model.cls_head.in_channels=16',
-        'model.cls_head.num_classes=12', 'train_cfg.max_epochs=1', 'train_cfg.val_begin=1',
+    return [f'ann_file={pkl}'] + FAST + TINY_BIGRU + [
+        f'pretrained={pretrained}', 'model.cls_head.in_channels=16',
+        'num_classes=12', 'train_cfg.max_epochs=1', 'train_cfg.val_begin=1',
         'train_cfg.val_interval=1']
 
 
@@ -69,9 +63,10 @@ def linear(tmp_path_factory, tiny_synthetic_pkl, pretrained):
 
 @pytest.fixture(scope='module')
 def knn_run(pretrained, tiny_synthetic_pkl):
-    """tools/test.py of the kNN config on the pretraining checkpoint (its work dir)."""
+    """tools/test.py of the pretraining config (its test loader is the kNN protocol) on
+    the pretraining checkpoint (its work dir)."""
     work = pretrained.parent
-    return run_tool([ROOT / 'tools/test.py', KNN_CONFIG, pretrained, '--work-dir', work,
+    return run_tool([ROOT / 'tools/test.py', CMD_CONFIG, pretrained, '--work-dir', work,
                      '--cfg-options', *cmd_options(tiny_synthetic_pkl)], cwd=work)
 
 
@@ -114,7 +109,7 @@ def stream_dumps(linear, tmp_path_factory):
         dumps[modality] = out / f'{modality}.pkl'
         run_tool([ROOT / 'tools/test.py', LINEAR_CONFIG, work / 'epoch_1.pth', '--work-dir',
                   out, '--dump', dumps[modality], '--cfg-options', *opts,
-                  f"test_dataloader.dataset.pipeline.3.modalities=['{modality}']"], cwd=out)
+                  f'model.modality={modality}'], cwd=out)
     return dumps
 
 
@@ -145,9 +140,9 @@ def test_fuse_results_equals_fusion_by_hand(stream_dumps):
     assert [s[1] for s in result['streams']] + [result['fused'][1]] == pytest.approx(by_hand)
 
 
-TINY_STREAMS = [f'model.streams.{s}.{k}' for s in ('joint', 'motion', 'bone')
-                for k in ('backbone.hidden=8', 'backbone.num_layers=1',
-                          'cls_head.in_channels=16', 'cls_head.num_classes=12')]
+# every stream's encoder and classifier are the '{backbone}' / '{cls_head}' variables
+TINY_STREAMS = ['backbone.hidden=8', 'backbone.num_layers=1', 'cls_head.in_channels=16',
+                'num_classes=12']
 
 
 @pytest.fixture(scope='module')
@@ -163,7 +158,7 @@ def merged(linear, tmp_path_factory):
 def test_multi_stream_config_scores_like_single_streams(merged, stream_dumps, tiny_synthetic_pkl,
                                                         tmp_path):
     config = ROOT / 'configs/fusion/fusion-3s_bigru_1xb64_ntu60-xsub-3d.py'
-    tiny = ['test_dataloader.dataset.ann_file=' + tiny_synthetic_pkl, 'model.weights=[2,1,0]',
+    tiny = ['ann_file=' + tiny_synthetic_pkl, 'model.weights=[2,1,0]',
             *[o for o in FAST if o.startswith('test')]] + TINY_STREAMS
     dump = tmp_path / 'fused.pkl'
     out = run_tool([ROOT / 'tools/test.py', config, merged, '--work-dir', tmp_path, '--dump',
@@ -178,8 +173,7 @@ def test_multi_stream_config_scores_like_single_streams(merged, stream_dumps, ti
 
 def test_knn_of_downstream_checkpoint(merged, tiny_synthetic_pkl, tmp_path):
     config = ROOT / 'configs/knn/knn-downstream_bigru_ntu60-xsub-3d.py'
-    tiny = [f'test_dataloader.dataset.{part}.ann_file={tiny_synthetic_pkl}'
-            for part in ('bank', 'query')] + [o for o in FAST if o.startswith('test')]
+    tiny = [f'ann_file={tiny_synthetic_pkl}'] + [o for o in FAST if o.startswith('test')]
     out = run_tool([ROOT / 'tools/test.py', config, merged, '--work-dir', tmp_path,
                     '--cfg-options', *tiny, *TINY_STREAMS], cwd=tmp_path)
     values = [metric(out, f'knn/{m}_top1') for m in ('joint', 'motion', 'bone', 'fused')]
@@ -233,23 +227,21 @@ def test_visualize_embeddings_of_pretraining_checkpoint(pretrained, tiny_synthet
                                                         tmp_path):
     tool = _import_tool('visualize_embeddings')
     out = tmp_path / 'tsne.png'
-    result = tool.main([str(KNN_CONFIG), str(pretrained), '--out', str(out), '--modality',
+    result = tool.main([str(CMD_CONFIG), str(pretrained), '--out', str(out), '--modality',
                         'motion', '--cfg-options', *cmd_options(tiny_synthetic_pkl)])
     assert out.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
     saved = np.load(tmp_path / 'tsne.npz')
     assert saved['features'].shape == (12, 16) and saved['embedding'].shape == (12, 2)
     assert sorted(saved['labels'].tolist()) == list(range(12))  # the 12 val clips
     # the motion query encoder's representation, as CMD.extract_feat computes it
-    from mmengine.config import Config
     from mmengine.registry import init_default_scope
     from mmaction.registry import MODELS
-    cfg = Config.fromfile(str(KNN_CONFIG))
-    cfg.merge_from_dict(dict(o.split('=', 1) for o in cmd_options(tiny_synthetic_pkl)
-                             if o.startswith('model.')))
+    from cmd_mmaction.utils import load_config
+    cfg = load_config(str(CMD_CONFIG), {
+        'ann_file': str(tiny_synthetic_pkl), 'backbone.hidden': 8, 'backbone.num_layers': 1,
+        'neck.in_channels': 16, 'neck.hid_channels': 16, 'model.queue_len': 16,
+        'model.distill.topk': 8})
     init_default_scope('mmaction')
-    cfg.model.backbone.hidden, cfg.model.backbone.num_layers = 8, 1
-    cfg.model.head.in_channels = cfg.model.head.hid_channels = 16
-    cfg.model.queue_len, cfg.model.topk = 16, 8
     model = MODELS.build(cfg.model).eval()
     model.load_state_dict(torch.load(pretrained, weights_only=False)['state_dict'])
     from mmaction.registry import DATASETS

@@ -18,21 +18,16 @@ TINY_GCN = ['model.backbone.num_stages=2', 'model.backbone.inflate_stages=[2]',
 
 def test_cmd_stgcn_pretrain_then_transfer(tmp_path, tiny_synthetic_pkl, small_synthetic_pkl):
     pre = tmp_path / 'cmd'
-    data = [f'train_dataloader.dataset.ann_file={tiny_synthetic_pkl}'] + [
-        f'{loader}.dataset.{part}.ann_file={tiny_synthetic_pkl}'
-        for loader in ('val_dataloader', 'test_dataloader') for part in ('bank', 'query')]
-    run_tool([ROOT / 'tools/train.py', CMD_CONFIG, '--work-dir', pre, '--cfg-options', *data,
-              *FAST, *TINY_GCN, 'model.head.in_channels=32', 'model.head.hid_channels=32',
-              'model.queue_len=16', 'model.topk=8', 'train_cfg.max_epochs=1'], cwd=tmp_path)
+    run_tool([ROOT / 'tools/train.py', CMD_CONFIG, '--work-dir', pre, '--cfg-options',
+              f'ann_file={tiny_synthetic_pkl}', *FAST, *TINY_GCN, 'model.neck.in_channels=32',
+              'model.neck.hid_channels=32', 'model.queue_len=16', 'model.distill.topk=8',
+              'train_cfg.max_epochs=1'], cwd=tmp_path)
     ckpt = pre / 'epoch_1.pth'
 
     work = tmp_path / 'transfer'  # "another dataset": the small set, 12 classes
-    data = [f'{loader}.dataset.ann_file={small_synthetic_pkl}'
-            for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')]
     out = run_tool([ROOT / 'tools/train.py', TRANSFER_CONFIG, '--work-dir', work,
-                    '--cfg-options', *data, *FAST, *TINY_GCN,
-                    f'model.backbone.init_cfg.checkpoint={ckpt}',
-                    'model.cls_head.in_channels=32', 'model.cls_head.num_classes=12',
+                    '--cfg-options', f'ann_file={small_synthetic_pkl}', *FAST, *TINY_GCN,
+                    f'pretrained={ckpt}', 'model.cls_head.in_channels=32', 'num_classes=12',
                     'train_cfg.max_epochs=1', 'train_cfg.val_begin=1', 'train_cfg.val_interval=1'],
                    cwd=tmp_path)
     assert 'PretrainedEncoder: loaded' in out

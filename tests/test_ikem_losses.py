@@ -1,4 +1,4 @@
-"""IKEM loss modules (METHODS.md §5) against numbers computed by hand."""
+"""IKEM loss modules (docs/method_ikem.md) against numbers computed by hand."""
 import math
 
 import pytest
@@ -7,7 +7,7 @@ import torch.nn as nn
 
 import cmd_mmaction  # noqa: F401
 from cmd_mmaction.models.losses import MultiPositiveNCELoss, RelationalKDLoss
-from cmd_mmaction.models.necks import IKEMModule
+from cmd_mmaction.models.heads import IKEMModule
 from mmaction.registry import MODELS
 
 
@@ -114,7 +114,7 @@ def test_ikem_module_by_hand():
 def test_ikem_module_default_widths_and_errors():
     module = IKEMModule(('joint', 'motion', 'bone', 'accel', 'axis', 'omega'))
     assert module.predictors['joint'].mlp[0].in_features == 256
-    assert module.predictors['joint'].mlp[2].out_features == 768  # 6 x 128 (METHODS §5.1)
+    assert module.predictors['joint'].mlp[2].out_features == 768  # 6 x 128 (docs/method_ikem.md)
     feats = {m: torch.randn(4, 256) for m in module.modalities}
     keys = {m: torch.nn.functional.normalize(torch.randn(4, 128), dim=1) for m in module.modalities}
     queues = {m: torch.nn.functional.normalize(torch.randn(128, 16), dim=0)

@@ -1,4 +1,4 @@
-"""IKEMTeacher and IKEMStudent: losses, stages, momentum, frozen teacher (METHODS.md §5)."""
+"""IKEMTeacher and IKEMStudent: losses, stages, momentum, frozen teacher (docs/method_ikem.md)."""
 import copy
 
 import pytest
@@ -16,14 +16,14 @@ TINY_ENCODER = dict(
     backbone=dict(type='STGCN', graph_cfg=dict(layout='nturgb+d', mode='stgcn_spatial'),
                   in_channels=3, base_channels=8, num_stages=2, inflate_stages=[2],
                   down_stages=[2], tcn_dropout=0.0),
-    neck=dict(type='SkeletonGlobalPool'),
+    pool=dict(type='SkeletonGlobalPool'),
 )
 
 
 def teacher_cfg(modalities=('joint', 'motion', 'bone', 'accel', 'axis', 'omega'), **kwargs):
     cfg = dict(type='IKEMTeacher', **copy.deepcopy(TINY_ENCODER),
-               head=dict(type='ProjectionNeck', in_channels=16, hid_channels=16, out_channels=8),
-               modalities=modalities, queue_len=16, feat_dim=8, cross_epoch=1,
+               neck=dict(type='ProjectionNeck', in_channels=16, hid_channels=16, out_channels=8),
+               modalities=modalities, queue_len=16, cross_epoch=1,
                ikem=dict(type='IKEMModule', in_channels=16))
     cfg.update(kwargs)
     return cfg
@@ -101,7 +101,7 @@ def test_teacher_cross_loss_is_the_mean_over_mining_modalities_by_hand():
     losses = model.loss(x, samples)
     assert set(losses) == {f'loss_cross_{m}' for m in mods}
     s = 50 / torch.tensor([40., 50., 60., 100.])
-    views = {m: model._modality(m, x, s) for m in mods}
+    views = {m: model.modality(m, x, s) for m in mods}
     with torch.no_grad():
         q = {m: F.normalize(model.encoder_q[m](views[m][:, 0]), dim=1) for m in mods}
         k = {m: F.normalize(model.encoder_k[m](views[m][:, 1]), dim=1) for m in mods}
@@ -135,7 +135,7 @@ def test_teacher_true_timeline_needs_total_frames_and_predict_sets_features():
 def student_cfg(ckpt, teacher, **kwargs):
     cfg = dict(type='IKEMStudent', teacher=teacher, teacher_checkpoint=str(ckpt),
                **copy.deepcopy(TINY_ENCODER),
-               head=dict(type='ProjectionNeck', in_channels=16, hid_channels=24,
+               neck=dict(type='ProjectionNeck', in_channels=16, hid_channels=24,
                          out_channels=8 * len(teacher['modalities'])),
                modalities=('joint', 'motion', 'bone'), queue_len=16)
     cfg.update(kwargs)
@@ -158,7 +158,7 @@ def test_student_missing_or_mismatched_checkpoint_fails_at_build(teacher_ckpt, t
     with pytest.raises(FileNotFoundError, match='teacher_checkpoint'):
         MODELS.build(student_cfg(tmp_path / 'nope.pth', cfg))
     wider = copy.deepcopy(cfg)
-    wider['head']['hid_channels'] = 32
+    wider['neck']['hid_channels'] = 32
     with pytest.raises(ValueError, match='does not match'):
         MODELS.build(student_cfg(path, wider))
 
@@ -203,7 +203,7 @@ def test_student_loss_by_composition(teacher_ckpt, omega_bug):
     s = 50 / torch.tensor([40., 50., 60., 100.])
     with torch.no_grad():
         q, t = model.teacher_embeddings(x[:, 0], s)
-        u = F.normalize(model.encoder_student['bone'](model._modality('bone', x[:, 1], s)), dim=1)
+        u = F.normalize(model.encoder_student['bone'](model.modality('bone', x[:, 1], s)), dim=1)
     mining = {m: ('bone' if omega_bug and m == 'omega' else m) for m in q}
     sims = [q[m] @ queues[mining[m]] for m in model.teacher_modalities]
     expected = RelationalKDLoss(0.07, 1, True)(u, t, teacher_queue, sims)
@@ -217,8 +217,8 @@ def test_student_loss_by_composition(teacher_ckpt, omega_bug):
 def test_cmd_extra_loss_hook_adds_ikem_losses_and_leaves_cmd_losses_unchanged():
     """The (lead-owned) CMD model calls extra loss modules on (feats, keys, queues)."""
     base = dict(type='CMD', **copy.deepcopy(TINY_ENCODER),
-                head=dict(type='ProjectionNeck', in_channels=16, hid_channels=16, out_channels=8),
-                modalities=('joint', 'motion'), queue_len=16, feat_dim=8, topk=4)
+                neck=dict(type='ProjectionNeck', in_channels=16, hid_channels=16, out_channels=8),
+                modalities=('joint', 'motion'), queue_len=16, distill=dict(type='CMDLoss', topk=4))
     x, samples = batch()
     logs = []
     for extra in (None, [dict(type='IKEMModule', modalities=('joint', 'motion'), in_channels=16,

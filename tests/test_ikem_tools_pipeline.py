@@ -33,9 +33,7 @@ def _run(tool, config, work, opts, *extra):
 
 
 def _pretrain_data(ann):
-    return [f'train_dataloader.dataset.ann_file={ann}'] + [
-        f'{loader}.dataset.{part}.ann_file={ann}'
-        for loader in ('val_dataloader', 'test_dataloader') for part in ('bank', 'query')]
+    return [f'ann_file={ann}']  # every dataset of the config reads '{ann_file}'
 
 
 @pytest.fixture(scope='module')
@@ -43,27 +41,24 @@ def pipeline(tmp_path_factory, tiny_synthetic_pkl):
     root = tmp_path_factory.mktemp('ikem_e2e')
     runs = {}
     teacher_opts = (_pretrain_data(tiny_synthetic_pkl) + LOADERS
-                    + [f'model.backbone.{o}' for o in TINY]
-                    + ['model.head.in_channels=32', 'model.head.hid_channels=32',
+                    + [f'backbone.{o}' for o in TINY]
+                    + ['neck.in_channels=32', 'neck.hid_channels=32',
                        'model.ikem.in_channels=32', 'model.ikem.hid_channels=32',
                        'model.queue_len=16', 'model.cross_epoch=0'])
     (root / 'teacher').mkdir()
     runs['teacher'] = _run('train.py', TEACHER, root / 'teacher', teacher_opts)
     teacher_ckpt = root / 'teacher' / 'epoch_1.pth'
     student_opts = (_pretrain_data(tiny_synthetic_pkl) + LOADERS
-                    + [f'model.backbone.{o}' for o in TINY]
-                    + [f'model.teacher.backbone.{o}' for o in TINY]
-                    + ['model.teacher.head.in_channels=32', 'model.teacher.head.hid_channels=32',
+                    + [f'backbone.{o}' for o in TINY]  # the teacher's and the students'
+                    + ['neck.in_channels=32', 'neck.hid_channels=32',  # the teacher's
                        'model.teacher.ikem.in_channels=32', 'model.teacher.queue_len=16',
-                       'model.head.in_channels=32', 'model.head.hid_channels=32',
-                       'model.queue_len=16', f'model.teacher_checkpoint={teacher_ckpt}'])
+                       'model.neck.in_channels=32', 'model.neck.hid_channels=32',
+                       'model.queue_len=16', f'teacher_checkpoint={teacher_ckpt}'])
     (root / 'student').mkdir()
     runs['student'] = _run('train.py', STUDENT, root / 'student', student_opts)
-    linear_opts = ([f'{loader}.dataset.ann_file={tiny_synthetic_pkl}'
-                    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')]
-                   + LOADERS + [f'model.backbone.{o}' for o in TINY]
-                   + ['model.cls_head.in_channels=32', 'model.cls_head.num_classes=12',
-                      f'model.backbone.init_cfg.checkpoint={root / "student" / "epoch_1.pth"}'])
+    linear_opts = ([f'ann_file={tiny_synthetic_pkl}'] + LOADERS + [f'backbone.{o}' for o in TINY]
+                   + ['model.cls_head.in_channels=32', 'num_classes=12',  # IKEM's own head
+                      f'pretrained={root / "student" / "epoch_1.pth"}'])
     (root / 'linear').mkdir()
     runs['linear'] = _run('train.py', LINEAR, root / 'linear', linear_opts)
     runs['test'] = _run('test.py', LINEAR, root / 'linear', linear_opts,

@@ -1,4 +1,4 @@
-"""Modality formulas (METHODS.md §2) against hand computations and invariants."""
+"""Modality formulas (docs/method_cmd.md, docs/method_ikem.md) against hand computations and invariants."""
 import math
 
 import pytest
@@ -78,7 +78,7 @@ def test_rotation_axis_orthogonal_to_both_bones_and_by_hand():
 
 
 def test_cross_uses_last_dim_even_with_batch_three():
-    """torch.cross without dim picks the first size-3 dim (METHODS pitfall 19)."""
+    """torch.cross without dim picks the first size-3 dim (docs/method_ikem.md)."""
     x = torch.randn(3, 3, 3, 25, 3)  # N = M = T = 3
     r = rotation_axis(x)
     for n in range(3):

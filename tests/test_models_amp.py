@@ -11,10 +11,10 @@ from mmaction.registry import MODELS
 from test_ikem_models import TINY_ENCODER, batch, student_cfg, teacher_cfg
 
 BIGRU_CMD = dict(type='CMD', backbone=dict(type='BiGRU', hidden=16, num_layers=2),
-                 head=dict(type='ProjectionNeck', in_channels=32, out_channels=8),
-                 queue_len=16, topk=8, feat_dim=8)
-STGCN_CMD = dict(type='CMD', **TINY_ENCODER, queue_len=16, topk=8, feat_dim=8,
-                 head=dict(type='ProjectionNeck', in_channels=16, out_channels=8))
+                 neck=dict(type='ProjectionNeck', in_channels=32, out_channels=8),
+                 queue_len=16, distill=dict(type='CMDLoss', topk=8))
+STGCN_CMD = dict(type='CMD', **TINY_ENCODER, queue_len=16, distill=dict(type='CMDLoss', topk=8),
+                 neck=dict(type='ProjectionNeck', in_channels=16, out_channels=8))
 
 
 def bf16_step(model):

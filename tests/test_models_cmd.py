@@ -4,12 +4,12 @@ from pathlib import Path
 import pytest
 import torch
 import torch.nn.functional as F
-from mmengine.config import Config
 from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapper
 
 import cmd_mmaction  # noqa: F401
 from cmd_mmaction.skeleton.modalities import compute_modality
+from cmd_mmaction.utils import load_config
 from mmaction.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 from mmaction.structures import ActionDataSample
 
@@ -19,10 +19,10 @@ HID, DIM, K, TOPK = 8, 8, 32, 8
 MODS = ('joint', 'motion', 'bone')
 
 
-def _cmd(**kwargs):
+def _cmd(loss_weight=1.0, topk=TOPK, **kwargs):
     cfg = dict(type='CMD', backbone=dict(type='BiGRU', hidden=HID, num_layers=2),
-               head=dict(type='ProjectionNeck', in_channels=2 * HID, out_channels=DIM),
-               queue_len=K, feat_dim=DIM, topk=TOPK)
+               neck=dict(type='ProjectionNeck', in_channels=2 * HID, out_channels=DIM),
+               distill=dict(type='CMDLoss', topk=topk, loss_weight=loss_weight), queue_len=K)
     cfg.update(kwargs)
     torch.manual_seed(0)
     model = MODELS.build(cfg)
@@ -45,7 +45,7 @@ def _embed(encoder, name, view):
 
 
 def test_loss_equals_hand_computation_and_queues_move_in_lock_step():
-    model = _cmd(momentum=0.9, cmd_weight=0.5)
+    model = _cmd(momentum=0.9, loss_weight=0.5)
     x = _inputs()
     queues = {m: model.queues[m].queue.clone() for m in MODS}
     losses = model.loss(x)
@@ -167,9 +167,10 @@ def test_predict_stores_query_representations_of_clip_zero():
 def test_shuffle_bn_gives_the_same_keys_on_one_process():
     model = _cmd(shuffle_bn=True)
     view = compute_modality('bone', _inputs()[:, 1])
-    shuffled = model._encode_keys('bone', view)
+    views = {m: torch.stack([view, view], dim=1) for m in MODS}  # clip 1 is the key view
+    shuffled = model.encode_keys(views)['bone']
     model.shuffle_bn = False
-    torch.testing.assert_close(shuffled, model._encode_keys('bone', view), rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(shuffled, model.encode_keys(views)['bone'], rtol=1e-5, atol=1e-6)
     model.shuffle_bn = True
     assert torch.isfinite(model.loss(_inputs())['loss_cmd'])
 
@@ -177,7 +178,7 @@ def test_shuffle_bn_gives_the_same_keys_on_one_process():
 @pytest.mark.parametrize('kwargs, message', [
     (dict(modalities=('joint', 'speed')), "unknown modality 'speed'"),
     (dict(modalities=('joint', 'j')), 'duplicates'),
-    (dict(topk=K + 1), r'topk \(33\) must not exceed queue_len \(32\)'),
+    (dict(topk=K + 1), r'topk \(33\) must not exceed the queue length \(32\)'),
     (dict(pairs=[('joint', 'joint')]), 'must be \\(teacher, student\\)'),
     (dict(pairs=[('joint', 'accel')]), 'must be \\(teacher, student\\)'),
     (dict(layout='no-such-layout'), 'no-such-layout'),
@@ -193,13 +194,12 @@ def test_rejects_single_view_training_input():
 
 
 @pytest.mark.parametrize('name, overrides', [
-    ('cmd_bigru.py', {'model.backbone.hidden': 8, 'model.head.in_channels': 16,
-                      'model.head.hid_channels': 16}),
-    ('cmd_stgcn.py', dict()),
+    ('bigru', {'backbone.hidden': 8, 'neck.in_channels': 16, 'neck.hid_channels': 16}),
+    ('stgcn-w16', dict()),
 ])
 def test_config_builds_and_trains_one_step(name, overrides):
-    config = Config.fromfile(str(ROOT / 'configs/_base_/models' / name))
-    config.merge_from_dict({**overrides, 'model.queue_len': K, 'model.topk': TOPK})
+    config = load_config(str(ROOT / f'configs/cmd/cmd_{name}_1xb64-451e_ntu60-xsub-3d.py'),
+                         {**overrides, 'model.queue_len': K, 'model.distill.topk': TOPK})
     cfg = config.model
     torch.manual_seed(0)
     model = MODELS.build(cfg)
@@ -217,4 +217,4 @@ def test_config_builds_and_trains_one_step(name, overrides):
     assert any(not torch.equal(a, b) for a, b in zip(before, model.encoder_q.parameters()))
     with torch.no_grad():
         feats = model.eval()(_inputs(n=2), mode='tensor')
-    assert [f.shape for f in feats] == [(2, cfg.head.in_channels)] * 3
+    assert [f.shape for f in feats] == [(2, cfg.neck.in_channels)] * 3

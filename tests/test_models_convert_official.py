@@ -41,8 +41,8 @@ def _official_state():
 def _cmd():
     return MODELS.build(dict(
         type='CMD', backbone=dict(type='BiGRU', hidden=HID, num_layers=2),
-        head=dict(type='ProjectionNeck', in_channels=2 * HID, out_channels=DIM),
-        queue_len=K, feat_dim=DIM, topk=8))
+        neck=dict(type='ProjectionNeck', in_channels=2 * HID, out_channels=DIM),
+        queue_len=K, distill=dict(type='CMDLoss', topk=8)))
 
 
 def test_converted_checkpoint_loads_strictly_with_the_same_tensors(tmp_path):
@@ -57,7 +57,7 @@ def test_converted_checkpoint_loads_strictly_with_the_same_tensors(tmp_path):
              'module.encoder_q_motion.encoder.gru.weight_hh_l1_reverse',
              'encoder_k.bone.module.backbone.input_norm.running_var':
              'module.encoder_k_bone.input_norm.running_var',
-             'encoder_q.joint.head.mlp.2.weight': 'module.encoder_q.fc.2.weight',
+             'encoder_q.joint.neck.mlp.2.weight': 'module.encoder_q.fc.2.weight',
              'queues.bone.queue': 'module.queue_bone'}
     for our_key, official_key in pairs.items():
         assert torch.equal(ours[our_key], official[official_key])

@@ -123,7 +123,7 @@ def test_degenerate_cold_teacher_is_cross_modal_positive_mining(topk):
 def test_validation_and_registry():
     assert isinstance(MODELS.build(dict(type='CMDLoss', topk=2)), CMDLoss)
     assert isinstance(MODELS.build(dict(type='InfoNCELoss', temperature=0.2)), InfoNCELoss)
-    with pytest.raises(ValueError, match='exceeds the number of queue slots'):
+    with pytest.raises(ValueError, match='must not exceed the queue length'):
         CMDLoss(topk=9)(torch.randn(2, 8), torch.randn(2, 8))
     with pytest.raises(ValueError, match='temperatures must be > 0'):
         CMDLoss(teacher_temp=0)

@@ -30,8 +30,8 @@ def test_cuda_cmd_step_has_no_sync():
     from mmaction.registry import MODELS
     from mmaction.structures import ActionDataSample
     model = MODELS.build(dict(type='CMD', backbone=dict(type='BiGRU', hidden=16, num_layers=2),
-                              head=dict(type='ProjectionNeck', in_channels=32, out_channels=8),
-                              queue_len=16, topk=8, feat_dim=8)).cuda()
+                              neck=dict(type='ProjectionNeck', in_channels=32, out_channels=8),
+                              queue_len=16, distill=dict(type='CMDLoss', topk=8))).cuda()
     x = torch.randn(4, 2, 2, 12, 25, 3, device='cuda')
     model.loss(x, [ActionDataSample() for _ in range(4)])  # warm-up (lazy init)
     torch.cuda.set_sync_debug_mode('error')

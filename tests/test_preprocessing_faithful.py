@@ -6,7 +6,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from mmengine.config import Config
+from cmd_mmaction.utils import load_config
 from mmengine.dataset import Compose
 from mmengine.registry import DefaultScope
 from scipy.spatial.transform import Rotation
@@ -231,7 +231,7 @@ def _transforms(node):
                          + [p for p in (CONFIGS / 'linear').glob('*.py')][:3],
                          ids=lambda p: p.stem)
 def test_each_method_config_applies_its_own_pre_normalisation(path):
-    cfg = Config.fromfile(str(path))
+    cfg = load_config(str(path))
     types = list(_transforms(cfg.train_dataloader.to_dict()))
     expected = 'IKEMPreNormalize' if path.name.startswith('ikem') else 'CMDPreNormalize'
     assert types.count(expected) == 1, types
@@ -254,7 +254,7 @@ def walking_ntu(tmp_path):
 
 
 def _query_dataset(ann_file):
-    cfg = Config.fromfile(str(CONFIGS / 'cmd' / 'cmd_bigru-h128_1xb32-30e_synthetic-xsub-3d.py'))
+    cfg = load_config(str(CONFIGS / 'cmd' / 'cmd_bigru-h128_1xb32-30e_synthetic-xsub-3d.py'))
     query = cfg.val_dataloader.dataset.query
     query.update(ann_file=str(ann_file), split='xsub_train')
     return DATASETS.build(query)

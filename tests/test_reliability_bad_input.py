@@ -16,7 +16,7 @@ import pytest
 
 import cmd_mmaction  # noqa: F401
 from cmd_mmaction.datasets import SkeletonPoseDataset
-from cmd_mmaction.datasets.safe_pickle import safe_load
+from cmd_mmaction.utils.safe_pickle import safe_load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fixtures_skeleton import (load_tool, moving_person, replace_line,  # noqa: E402

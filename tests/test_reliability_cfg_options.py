@@ -2,6 +2,7 @@
 from mmengine.config import Config
 
 from cmd_mmaction.engine.cfg_options import unknown_option_keys, warn_unknown_options
+from cmd_mmaction.utils import resolve_variables
 from cmd_runs import CONFIG, EVAL, ROOT, TINY, data_options
 from mmlog import captured_log
 from tools import test as test_tool
@@ -41,13 +42,22 @@ def test_test_tool_warns_too(tmp_path):
 
 def test_a_file_variable_names_the_keys_to_set_instead():
     cfg = Config.fromfile(LINEAR)
-    assert warn_unknown_options(cfg, {'pretrained': '/new.pth'}) == ['pretrained']
+    assert warn_unknown_options(cfg, {'dataset_type': 'PoseDataset'}) == ['dataset_type']
     with captured_log() as messages:
-        warn_unknown_options(cfg, {'pretrained': '/new.pth', 'clip_len': 8})
-    assert messages == [
-        "--cfg-options: 'pretrained' is a variable of the config file; the values the file "
-        'computed from it keep their old value: set model.backbone.init_cfg.checkpoint instead',
-        "--cfg-options: 'clip_len' is a variable of the config file; the values the file "
-        'computed from it keep their old value; set the keys that use it instead']
-    cfg.merge_from_dict({'pretrained': '/new.pth'})  # what the warning says really happens
-    assert cfg.model.backbone.init_cfg.checkpoint != '/new.pth'
+        warn_unknown_options(cfg, {'dataset_type': 'PoseDataset'})
+    assert len(messages) == 1 and messages[0].startswith(
+        "--cfg-options: 'dataset_type' is a variable of the config file; the values the file "
+        'computed from it keep their old value: set train_dataloader.dataset.type')
+    cfg.merge_from_dict({'dataset_type': 'PoseDataset'})  # what the warning says really happens
+    assert resolve_variables(cfg).train_dataloader.dataset.type == 'SkeletonPoseDataset'
+
+
+def test_placeholder_variables_take_effect_without_a_warning():
+    cfg = Config.fromfile(LINEAR)
+    options = {'pretrained': '/new.pth', 'clip_len': 8, 'ann_file': '/d.pkl'}
+    assert warn_unknown_options(cfg, options) == []
+    cfg.merge_from_dict(options)
+    resolve_variables(cfg)
+    assert cfg.model.pretrained == '/new.pth'
+    assert cfg.train_dataloader.dataset.ann_file == cfg.val_dataloader.dataset.ann_file == '/d.pkl'
+    assert cfg.train_dataloader.dataset.pipeline[2].clip_len == 8

@@ -14,9 +14,10 @@ from mmengine.fileio import get_file_backend
 from mmengine.runner.checkpoint import save_checkpoint
 
 import cmd_mmaction  # noqa: F401
-from cmd_mmaction.engine.atomic_checkpoint import (AtomicLocalBackend, atomic_write_bytes,
+from cmd_mmaction.engine.atomic_checkpoint import (AtomicLocalBackend,
                                                    find_resumable_checkpoint,
                                                    is_complete_checkpoint)
+from cmd_mmaction.utils.atomic_io import write_bytes_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / 'configs/supervised/stgcn_1xb16-joint-10e_synthetic-xsub-3d.py'
@@ -56,12 +57,12 @@ def test_sigkill_during_write_leaves_old_file(tmp_path):
     target.write_text('old')
     script = textwrap.dedent(f"""
         import os, sys, time
-        from cmd_mmaction.engine.atomic_checkpoint import atomic_write_bytes
+        from cmd_mmaction.utils.atomic_io import write_bytes_atomic
         def slow_fsync(fd):
             print('writing', flush=True)
             time.sleep(60)
         os.fsync = slow_fsync
-        atomic_write_bytes(b'x' * 5_000_000, {str(target)!r})
+        write_bytes_atomic({str(target)!r}, b'x' * 5_000_000)
     """)
     proc = subprocess.Popen([sys.executable, '-c', script], env=_env(),
                             stdout=subprocess.PIPE, text=True)
@@ -76,8 +77,8 @@ def test_sigkill_during_write_leaves_old_file(tmp_path):
 
 
 def test_atomic_write_replaces_content(tmp_path):
-    atomic_write_bytes(b'one', tmp_path / 'f')
-    atomic_write_bytes(b'two', tmp_path / 'f')
+    write_bytes_atomic(tmp_path / 'f', b'one')
+    write_bytes_atomic(tmp_path / 'f', b'two')
     assert (tmp_path / 'f').read_bytes() == b'two' and len(list(tmp_path.iterdir())) == 1
 
 

@@ -21,9 +21,9 @@ import cmd_mmaction  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 CMD = ROOT / 'configs/cmd/cmd_bigru_1xb64-451e_ntu60-xsub-3d.py'
-TINY_CMD = ['model.backbone.hidden=8', 'model.backbone.num_layers=1',
-            'model.head.in_channels=16', 'model.head.hid_channels=16',
-            'model.queue_len=32', 'model.topk=8']
+TINY_CMD = ['backbone.hidden=8', 'backbone.num_layers=1',
+            'neck.in_channels=16', 'neck.hid_channels=16',
+            'model.queue_len=32', 'model.distill.topk=8']
 
 
 def cmd_options(train_ann, eval_ann, batch_size=4):

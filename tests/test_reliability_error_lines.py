@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import cmd_mmaction  # noqa: F401
-from cmd_mmaction.datasets.safe_pickle import safe_load
+from cmd_mmaction.utils.safe_pickle import safe_load
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / 'tests')]
@@ -79,7 +79,7 @@ def _import(tmp_path, data, label=None, num_frame=None):
     if not label.exists():
         label.write_bytes(pickle.dumps((['s0', 's1'], [0, 1])))
     argv = ['--data', str(data), '--label', str(label), '--split', 'x',
-            '--out', str(tmp_path / 'out.pkl'), '--no-progress']
+            '--out', str(tmp_path / 'out.pkl'), '--pre-normalized', 'none', '--no-progress']
     if num_frame is not None:
         argv += ['--num-frame', str(num_frame)]
     with pytest.raises(SystemExit) as info:

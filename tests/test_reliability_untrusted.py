@@ -47,7 +47,7 @@ def test_converter_label_pickle_cannot_run_code(tmp_path):
 def test_converters_use_the_one_restricted_unpickler():
     assert not [name for name, value in vars(preprocessed).items()
                 if isinstance(value, type) and issubclass(value, pickle.Unpickler)]
-    assert preprocessed.safe_load is cmd_mmaction.datasets.safe_pickle.safe_load
+    assert preprocessed.safe_load is cmd_mmaction.utils.safe_pickle.safe_load
 
 
 def test_untrusted_malicious_checkpoint_is_refused_before_running(tmp_path):

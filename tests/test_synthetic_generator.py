@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cmd_mmaction.datasets import synthetic as syn
-from cmd_mmaction.datasets.safe_pickle import safe_load
+from cmd_mmaction.utils.safe_pickle import safe_load
 from cmd_mmaction.datasets.synthetic import (ACTION_CLASSES, BONES, forward_kinematics,
                                              generate_clip, generate_dataset, write_dataset)
 

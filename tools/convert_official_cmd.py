@@ -5,8 +5,8 @@ The official ``moco/builder_cmd.py`` model stores, per modality suffix
 
     encoder_q{s}.input_norm.*      -> encoder_q.<mod>.backbone.input_norm.*
     encoder_q{s}.encoder.gru.*     -> encoder_q.<mod>.backbone.gru.*
-    encoder_q{s}.fc.{0,2}.*        -> encoder_q.<mod>.head.mlp.{0,2}.*  (--mlp head)
-    encoder_q{s}.fc.*              -> encoder_q.<mod>.head.mlp.0.*      (linear head)
+    encoder_q{s}.fc.{0,2}.*        -> encoder_q.<mod>.neck.mlp.{0,2}.*  (--mlp head)
+    encoder_q{s}.fc.*              -> encoder_q.<mod>.neck.mlp.0.*      (linear head)
     encoder_k{s}.<same>            -> encoder_k.<mod>.module.<same mapping>
     queue{s}, queue_ptr{s}         -> queues.<mod>.queue, queues.<mod>.ptr
 
@@ -27,11 +27,12 @@ import argparse
 import os
 import re
 import sys
-import tempfile
 from collections import OrderedDict
 from typing import Dict, List, Optional
 
 import torch
+
+from cmd_mmaction.utils.atomic_io import torch_save_atomic
 
 SUFFIX_TO_MODALITY = {'': 'joint', '_motion': 'motion', '_bone': 'bone'}
 _ENCODER_KEY = re.compile(r'^encoder_([qk])(_motion|_bone)?\.(.+)$')
@@ -46,7 +47,7 @@ def _encoder_part(rest: str) -> Optional[str]:
         return 'backbone.' + rest[len('encoder.'):]
     match = re.match(r'^fc\.(\d+\.)?(weight|bias)$', rest)
     if match:
-        return f'head.mlp.{match.group(1) or "0."}{match.group(2)}'
+        return f'neck.mlp.{match.group(1) or "0."}{match.group(2)}'
     return None
 
 
@@ -115,19 +116,6 @@ def load_official(path: str) -> Dict[str, torch.Tensor]:
     return state
 
 
-def save_atomic(obj, path: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix='.tmp')
-    os.close(fd)
-    try:
-        torch.save(obj, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Convert an official CMD checkpoint')
     parser.add_argument('src', help='official checkpoint (e.g. checkpoint_0450.pth.tar)')
@@ -144,7 +132,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         state = backbone_state_dict(state, args.backbone_only)
     meta = dict(converted_from=os.path.basename(args.src),
                 source='maoyunyao/CMD', backbone_only=args.backbone_only)
-    save_atomic(dict(meta=meta, state_dict=state), args.dst)
+    torch_save_atomic(dict(meta=meta, state_dict=state), args.dst)
     print(f'wrote {len(state)} tensors to {args.dst}')
     return 0
 

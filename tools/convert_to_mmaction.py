@@ -24,18 +24,12 @@ import argparse
 import os
 import sys
 from collections import OrderedDict
-from pathlib import Path
 from typing import Dict, List, Optional
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from cmd_mmaction.engine.atomic_checkpoint import atomic_write_bytes  # noqa: E402
-from cmd_mmaction.engine.checkpoint_trust import (load_checkpoint_file,  # noqa: E402
-                                                  trust_checkpoint)
+from cmd_mmaction.engine.checkpoint_trust import load_checkpoint_file, trust_checkpoint
+from cmd_mmaction.utils.atomic_io import torch_save_atomic
 
 
 def backbone_prefixes(state_dict: Dict[str, torch.Tensor]) -> List[str]:
@@ -74,14 +68,6 @@ def load_state_dict(path: str) -> Dict[str, torch.Tensor]:
     return state
 
 
-def save_checkpoint(obj, path: str) -> None:
-    """``torch.save`` to ``path`` atomically (temp file + ``os.replace``)."""
-    import io
-    buffer = io.BytesIO()
-    torch.save(obj, buffer)
-    atomic_write_bytes(buffer.getvalue(), path)
-
-
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Export one encoder of a CMD/IKEM checkpoint as an mmaction2 backbone')
@@ -99,7 +85,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     prefix = args.prefix or f'encoder_q.{args.modality}.backbone.'
     state = convert_state_dict(load_state_dict(args.src), prefix)
     meta = dict(converted_from=os.path.basename(args.src), prefix=prefix)
-    save_checkpoint(dict(meta=meta, state_dict=state), args.dst)
+    torch_save_atomic(dict(meta=meta, state_dict=state), args.dst)
     print(f'wrote {len(state)} tensors ({prefix}* -> backbone.*) to {args.dst}')
     return 0
 

@@ -17,15 +17,13 @@ Example::
 """
 import argparse
 import os.path as osp
-import sys
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)
+from cmd_mmaction.apis import test as test_tool
+from cmd_mmaction.apis import train as train_tool
+from cmd_mmaction.datasets.synthetic import write_dataset
 
-from tools import test as test_tool  # noqa: E402
-from tools import train as train_tool  # noqa: E402
-from tools.data import generate_synthetic  # noqa: E402
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 CONFIG = osp.join(ROOT, 'configs/cmd/cmd_bigru-h128_1xb32-30e_synthetic-xsub-3d.py')
 DATA = osp.join(ROOT, 'data/synthetic/synthetic_ntu25.pkl')
@@ -65,14 +63,9 @@ def main(argv=None):
     args = parse_args(argv)
     start = time.time()
     if not osp.isfile(args.data):
-        _run('data/generate_synthetic', generate_synthetic, ['--out', args.data])
-    data_opts = [f'{loader}.dataset.{part}ann_file={args.data}'
-                 for loader, part in (('train_dataloader', ''),
-                                      ('val_dataloader', 'bank.'),
-                                      ('val_dataloader', 'query.'),
-                                      ('test_dataloader', 'bank.'),
-                                      ('test_dataloader', 'query.'))]
-    opts = data_opts + list(args.cfg_options)
+        print(f'\n==> python tools/data/generate_synthetic.py --out {args.data}', flush=True)
+        write_dataset(args.data)
+    opts = [f'ann_file={args.data}'] + list(args.cfg_options)
     if args.epochs is not None:
         opts += [f'train_cfg.max_epochs={args.epochs}',
                  f'train_cfg.val_begin={args.epochs}', f'train_cfg.val_interval={args.epochs}']

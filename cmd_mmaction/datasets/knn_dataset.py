@@ -6,6 +6,7 @@ from mmengine.dataset import BaseDataset, ConcatDataset
 from mmengine.structures import BaseDataElement
 
 from mmaction.registry import DATASETS
+from ..structures import KNN_BANK
 
 __all__ = ['KNNBankDataset']
 
@@ -89,5 +90,5 @@ class KNNBankDataset(ConcatDataset):
                 'packed `data_samples`; the pipeline must end with PackActionInputs '
                 f'(got {type(results).__name__} with keys '
                 f'{sorted(results) if isinstance(results, dict) else "-"})')
-        data_sample.set_metainfo(dict(knn_bank=part == 0))
+        data_sample.set_metainfo({KNN_BANK: part == 0})
         return results

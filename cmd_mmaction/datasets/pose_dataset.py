@@ -10,7 +10,7 @@ from mmengine.logging import MMLogger
 from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
 from ..skeleton.pre_normalize import normalization_record
-from .safe_pickle import safe_load, safe_loads
+from ..utils.safe_pickle import safe_load, safe_loads
 from .subset import per_class_subset
 
 

@@ -36,12 +36,11 @@ fair nearest-neighbour baseline).
 
 Output is mmaction2's PoseDataset pickle (see :func:`generate_dataset`).
 """
-import os
-import pickle
-import tempfile
 from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
+
+from ..utils.atomic_io import pickle_dump_atomic
 
 __all__ = ['ACTION_CLASSES', 'NUM_JOINTS', 'PARENTS', 'BONES', 'generate_dataset',
            'generate_clip', 'write_dataset', 'subject_body', 'clip_name']
@@ -715,21 +714,8 @@ def generate_dataset(num_subjects: int = 10, clips_per_class_per_subject: int = 
 
 
 def write_dataset(path: str, **kwargs) -> Dict:
-    """Generate (kwargs of :func:`generate_dataset`) and write the pickle atomically
-    (temporary file in the same folder, then ``os.replace``). Returns the data."""
+    """Generate (kwargs of :func:`generate_dataset`) and write the pickle atomically.
+    Returns the data."""
     data = generate_dataset(**kwargs)
-    path = os.path.abspath(path)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.tmp_', suffix='.pkl')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    pickle_dump_atomic(data, path)
     return data

@@ -27,7 +27,6 @@ the user trusts it).
 import os
 import os.path as osp
 import re
-import uuid
 import zipfile
 from pathlib import Path
 from typing import List, Optional, Union
@@ -35,52 +34,20 @@ from typing import List, Optional, Union
 from mmengine.fileio import LocalBackend, register_backend
 from mmengine.logging import print_log
 
+from ..utils.atomic_io import write_bytes_atomic, write_text_atomic
+
 POINTER = 'last_checkpoint'
 _CKPT_NAME = re.compile(r'^(epoch|iter)_(\d+)\.pth$')
-
-
-def atomic_write_bytes(data: bytes, path: Union[str, Path]) -> None:
-    """Write ``data`` to ``path`` atomically (temp file + fsync + ``os.replace``).
-
-    On any error (or a kill) ``path`` keeps its previous content, if any; the
-    temp file (``.<name>.<pid>.<hex>.tmp`` in the same dir) is removed on errors.
-    """
-    path = os.fspath(path)
-    directory = osp.dirname(osp.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    tmp = osp.join(directory, f'.{osp.basename(path)}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp')
-    try:
-        with open(tmp, 'xb') as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:  # make the rename itself durable (POSIX; not possible on every OS)
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class AtomicLocalBackend(LocalBackend):
     """mmengine ``LocalBackend`` whose writes are atomic (see module doc)."""
 
     def put(self, obj: bytes, filepath: Union[str, Path]) -> None:
-        atomic_write_bytes(obj, filepath)
+        write_bytes_atomic(filepath, obj)
 
     def put_text(self, obj: str, filepath: Union[str, Path], encoding: str = 'utf-8') -> None:
-        atomic_write_bytes(obj.encode(encoding), filepath)
+        write_text_atomic(filepath, obj, encoding)
 
 
 # Replace mmengine's backend for plain local paths ('' = no scheme prefix):

@@ -9,9 +9,12 @@ command line are checked, by their first component:
 
 * a key neither in the config file nor read by mmengine's Runner or our tools
   (:data:`KNOWN_TOP_LEVEL_KEYS`) is a typo: warned, with the closest known key;
-* a helper variable of the file (``pretrained=...``) is warned too: the file
-  was evaluated before the options are merged, so the values computed from the
+* a helper variable of the file is warned too when nothing uses it as a
+  ``'{name}'`` placeholder (cmd_mmaction/utils/config_vars.py): the file was
+  evaluated before the options are merged, so the values computed from the
   variable keep their old value; the warning names the keys holding it.
+  Placeholder variables (``ann_file``, ``num_classes``, ``pretrained`` ...)
+  are resolved after the options, so changing them works.
 """
 import difflib
 import logging
@@ -71,6 +74,8 @@ def warn_unknown_options(cfg, options, source: str = '--cfg-options') -> List[st
     for key in _top_keys(options):
         if key in KNOWN_TOP_LEVEL_KEYS:
             continue
+        if any(_keys_holding(tree, '{' + key + '}')):
+            continue  # a placeholder variable: resolved after the options
         if key not in cfg:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ''

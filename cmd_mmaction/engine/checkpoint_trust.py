@@ -53,7 +53,8 @@ def _config_checkpoints(node) -> Iterable[str]:
     """Yield ``load_from`` and every ``init_cfg`` checkpoint path in a config."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in ('load_from', 'checkpoint', 'teacher_checkpoint') and isinstance(value, str):
+            if key in ('load_from', 'checkpoint', 'pretrained', 'teacher_checkpoint') \
+                    and isinstance(value, str):
                 yield value
             else:
                 yield from _config_checkpoints(value)

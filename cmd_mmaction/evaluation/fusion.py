@@ -1,25 +1,31 @@
-"""Multi-stream score fusion and top-k accuracy (METHODS.md §7.1, multi-stream fusion)."""
+"""Multi-stream score fusion and top-k accuracy of dumped scores (docs/protocols.md).
+
+The arithmetic is mmaction2's (``mmaction.evaluation.functional``:
+``get_weighted_score``, ``top_k_accuracy``, ``softmax``); this module checks the
+inputs first, so a bad dump or weight list fails with a message naming the problem
+instead of a numpy broadcasting error or a silently wrong number.
+"""
 from typing import Dict, Optional, Sequence
 
 import numpy as np
+from mmaction.evaluation.functional import get_weighted_score, top_k_accuracy
+from mmaction.evaluation.functional import softmax as _softmax
 
 __all__ = ['fuse_scores', 'topk_accuracy', 'softmax']
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of ``scores`` (N, C), computed stably in float64."""
-    scores = np.asarray(scores, dtype=np.float64)
-    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
+    """Row-wise softmax of ``scores`` (N, C), in float64 (mmaction2's ``softmax``)."""
+    return _softmax(np.asarray(scores, dtype=np.float64), dim=1)
 
 
 def fuse_scores(scores: Sequence[np.ndarray],
                 weights: Optional[Sequence[float]] = None) -> np.ndarray:
     """Weighted mean of per-stream class scores.
 
-    ``fused = sum_i w_i * scores_i / sum_i w_i``; with equal weights this is the
-    plain mean (CMD's ``view='all'`` averages the streams' logits). Dividing by
-    the weight sum does not change the ranking, only the scale.
+    ``fused = sum_i w_i * scores_i / sum_i w_i`` (mmaction2's ``get_weighted_score``
+    divided by the weight sum, which changes the scale, not the ranking); with equal
+    weights this is the plain mean (CMD's ``view='all'`` averages the streams' logits).
 
     Args:
         scores (Sequence[np.ndarray]): one array per stream, each (N, C), same
@@ -51,17 +57,14 @@ def fuse_scores(scores: Sequence[np.ndarray],
     if not np.isfinite(weights).all() or (weights < 0).any() or weights.sum() <= 0:
         raise ValueError(f'fuse_scores: weights must be finite, non-negative and not all '
                          f'zero, got {weights.tolist()}')
-    fused = sum(w * arr for w, arr in zip(weights, arrays))
+    fused = np.stack(get_weighted_score(arrays, weights.tolist()))
     return fused / weights.sum()
 
 
 def topk_accuracy(scores: np.ndarray, labels: np.ndarray,
                   ks: Sequence[int] = (1, 5)) -> Dict[int, float]:
-    """Fraction of samples whose true class is among the ``k`` best scores.
-
-    A sample counts as correct at ``k`` when fewer than ``k`` *other* classes
-    score greater than or equal to its true class: ties count against the
-    sample, so a constant score vector is never correct (for C > k).
+    """Fraction of samples whose true class is among the ``k`` best scores
+    (mmaction2's ``top_k_accuracy``: classes ranked by ``argsort``).
 
     Args:
         scores (np.ndarray): class scores, (N, C).
@@ -89,7 +92,5 @@ def topk_accuracy(scores: np.ndarray, labels: np.ndarray,
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) \
                 or not 1 <= k <= num_classes:
             raise ValueError(f'topk_accuracy: k must be an int in [1, {num_classes}], got {k!r}')
-    true_score = scores[np.arange(num), labels][:, None]
-    # classes other than the true one that score at least as high
-    rank = (scores >= true_score).sum(axis=1) - 1
-    return {int(k): float((rank < k).mean()) for k in ks}
+    ks = [int(k) for k in ks]
+    return {k: float(acc) for k, acc in zip(ks, top_k_accuracy(scores, labels, ks))}

@@ -1,4 +1,4 @@
-"""k-nearest-neighbour accuracy of frozen features (METHODS.md §7.1, kNN)."""
+"""k-nearest-neighbour accuracy of frozen features (docs/protocols.md, kNN)."""
 from typing import Any, Dict, List, Optional, Sequence
 
 import torch
@@ -7,10 +7,10 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
 from mmaction.registry import METRICS
+from ..structures import FEAT_PREFIX, KNN_BANK, feat_field
 
 __all__ = ['KNNMetric', 'knn_vote']
 
-FEAT_PREFIX = 'feat_'
 
 
 def knn_vote(sim: torch.Tensor, bank_classes: torch.Tensor, k: int,
@@ -115,7 +115,7 @@ class KNNMetric(BaseMetric):
                 (shape (1,) or int) and ``knn_bank`` (bool).
         """
         for sample in data_samples:
-            if 'knn_bank' not in sample:
+            if KNN_BANK not in sample:
                 raise ValueError(
                     'KNNMetric: a data sample has no `knn_bank` flag; wrap the val/test '
                     'dataset in KNNBankDataset(bank=<train split>, query=<test split>)')
@@ -127,10 +127,10 @@ class KNNMetric(BaseMetric):
                     f'predict must store features there (sample keys: {sorted(sample)})')
             feats = {}
             for name in names:
-                if FEAT_PREFIX + name not in sample:
+                if feat_field(name) not in sample:
                     raise ValueError(f'KNNMetric: data sample has no `{FEAT_PREFIX}{name}` '
                                      f'(sample keys: {sorted(sample)})')
-                feat = torch.as_tensor(sample[FEAT_PREFIX + name]).detach()
+                feat = torch.as_tensor(sample[feat_field(name)]).detach()
                 if feat.ndim != 1:
                     raise ValueError(f'KNNMetric: `{FEAT_PREFIX}{name}` must be 1-D per '
                                      f'sample, got shape {tuple(feat.shape)}')
@@ -138,7 +138,7 @@ class KNNMetric(BaseMetric):
                 # are pickled for collection, serialise) the whole batch's storage
                 feats[name] = feat.to(device='cpu', dtype=torch.float32, copy=True)
             self.results.append(dict(feats=feats, label=self._label(sample),
-                                     bank=bool(sample['knn_bank'])))
+                                     bank=bool(sample[KNN_BANK])))
 
     @staticmethod
     def _label(sample: dict) -> int:

@@ -7,7 +7,7 @@ A dump is mmengine's ``DumpResults`` output: a list with one
 Plain ``pickle.load`` runs any callable a file names. The dumps hold CPU torch
 tensors, which plain pickle stores as ``torch._utils._rebuild_tensor_v2`` over
 ``torch.storage._load_from_bytes`` (itself a full ``torch.load``), so the
-numpy-only :class:`~cmd_mmaction.datasets.safe_pickle.SafeUnpickler` refuses
+numpy-only :class:`~cmd_mmaction.utils.safe_pickle.SafeUnpickler` refuses
 them. :class:`DumpUnpickler` extends its table with exactly those two names,
 mapped to checked stand-ins: storages are read with
 ``torch.load(weights_only=True)`` and tensors may not carry backward hooks.
@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 import numpy as np
 import torch
 
-from cmd_mmaction.datasets.safe_pickle import SafeUnpickler
+from cmd_mmaction.utils.safe_pickle import SafeUnpickler
 
 __all__ = ['DumpUnpickler', 'load_prediction_dump', 'scores_and_labels',
            'check_same_samples', 'IDENTITY_KEYS']

@@ -91,7 +91,7 @@ def _from_one_based(pairs: Sequence[Tuple[int, int]]) -> Pairs:
     return tuple((a - 1, b - 1) for a, b in pairs)
 
 
-# CMD / ST-GCN NTU list (METHODS.md §2.3), 1-based (child, parent)
+# CMD / ST-GCN NTU list (docs/method_cmd.md, Modalities), 1-based (child, parent)
 _NTU_CMD = _from_one_based([
     (1, 2), (2, 21), (3, 21), (4, 3), (5, 21), (6, 5), (7, 6), (8, 7), (9, 21), (10, 9),
     (11, 10), (12, 11), (13, 1), (14, 13), (15, 14), (16, 15), (17, 1), (18, 17), (19, 18),

@@ -1,4 +1,4 @@
-"""Skeleton modalities as pure functions (METHODS.md §2).
+"""Skeleton modalities as pure functions (docs/method_cmd.md, docs/method_ikem.md).
 
 Every function takes a channel-last tensor ``x`` of shape ``(..., T, V, C=3)``
 (time at dim -3, joints at -2, xyz at -1, any leading dims such as ``(N, M)``)

@@ -9,14 +9,10 @@
 # main job's synthetic config). Method hyper-parameters otherwise official
 # (configs/_base_/models/cmd.py). configs/moco/moco_bigru-h128_1xb32-120e_msr-xsub-3d.py
 # is the same without distillation.
-_base_ = ['../_base_/models/cmd_bigru.py', '../_base_/datasets/msr_xsub_cmd.py',
+_base_ = ['../_base_/models/cmd.py', '../_base_/encoders/bigru-h128.py',
+          '../_base_/datasets/msr_xsub.py', '../_base_/pipelines/cmd_pretrain.py',
           '../_base_/schedules/cmd_sgd_120e_msr.py']
-
-hidden = 128
-model = dict(
-    layout='msr20',
-    backbone=dict(num_joints=20, num_person=1, hidden=hidden, num_layers=2),
-    head=dict(in_channels=2 * hidden, hid_channels=2 * hidden),
-    queue_len=64,
-    topk=32,
-    momentum=0.99)
+model = dict(queue_len=64, distill=dict(topk=32), momentum=0.99)
+train_dataloader = dict(batch_size=32, num_workers=1)
+val_dataloader = dict(num_workers=1)
+test_dataloader = dict(num_workers=1)

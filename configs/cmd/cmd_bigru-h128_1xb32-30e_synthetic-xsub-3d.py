@@ -8,26 +8,15 @@
 # and SGD needs lr 0.1 to learn in 30 epochs (lr 0.01 barely leaves the initialisation:
 # kNN stays at the random-init level after 20 epochs).
 # kNN top-1 of each modality and their fusion on xsub_val every 10 epochs.
-_base_ = ['../_base_/models/cmd_bigru.py', '../_base_/datasets/synthetic_xsub_cmd.py',
+_base_ = ['../_base_/models/cmd.py', '../_base_/encoders/bigru-h128.py',
+          '../_base_/datasets/synthetic_xsub.py', '../_base_/pipelines/cmd_pretrain.py',
           '../_base_/schedules/cmd_sgd_451e.py']
-
-hidden = 128
-model = dict(
-    backbone=dict(hidden=hidden, num_layers=2),
-    head=dict(in_channels=2 * hidden, hid_channels=2 * hidden),
-    queue_len=512,
-    topk=256,
-    momentum=0.99)
-
-batch_size = 32
-train_dataloader = dict(batch_size=batch_size, num_workers=1)
+model = dict(queue_len=512, distill=dict(topk=256), momentum=0.99)
+train_dataloader = dict(batch_size=32, num_workers=1)
 val_dataloader = dict(batch_size=64, num_workers=1)
 test_dataloader = val_dataloader
-
 optim_wrapper = dict(optimizer=dict(lr=0.1))
-max_epochs = 30
-train_cfg = dict(max_epochs=max_epochs, val_begin=10, val_interval=10)
+train_cfg = dict(max_epochs=30, val_begin=10, val_interval=10)
 param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[25], gamma=0.1)]
-default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=2),
-                     logger=dict(interval=10))
-auto_scale_lr = dict(base_batch_size=batch_size)
+default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=2), logger=dict(interval=10))
+auto_scale_lr = dict(base_batch_size=32)

@@ -1,3 +1,4 @@
-# CMD pretraining, bigru encoder, NTU-120 cross-subject, official hyper-parameters (1 GPU x 64).
-_base_ = ['../_base_/models/cmd_bigru.py', '../_base_/datasets/ntu120_xsub_cmd.py',
+# CMD pretraining, BiGRU, NTU-120 cross-subject, the official hyper-parameters (1 GPU x 64).
+_base_ = ['../_base_/models/cmd.py', '../_base_/encoders/bigru.py',
+          '../_base_/datasets/ntu120_xsub.py', '../_base_/pipelines/cmd_pretrain.py',
           '../_base_/schedules/cmd_sgd_451e.py']

@@ -1,3 +1,4 @@
-# CMD pretraining, stgcn encoder, NTU-60 cross-view, official hyper-parameters (1 GPU x 64).
-_base_ = ['../_base_/models/cmd_stgcn.py', '../_base_/datasets/ntu60_xview_cmd.py',
+# CMD pretraining, quarter-width ST-GCN, NTU-60 cross-view, the official hyper-parameters (1 GPU x 64).
+_base_ = ['../_base_/models/cmd.py', '../_base_/encoders/stgcn-w16.py',
+          '../_base_/datasets/ntu60_xview.py', '../_base_/pipelines/cmd_pretrain.py',
           '../_base_/schedules/cmd_sgd_451e.py']

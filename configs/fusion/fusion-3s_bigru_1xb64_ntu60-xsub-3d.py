@@ -1,15 +1,6 @@
-# Joint + motion + bone fusion of the bigru linear (or finetune) recognizers on ntu60-xsub:
+# Joint + motion + bone fusion of the BiGRU linear (or finetune) recognizers on
+# NTU-60 cross-subject, evaluation only:
 #   python tools/analysis/merge_streams.py joint=J.pth motion=M.pth bone=B.pth -o 3s.pth
 #   python tools/test.py configs/fusion/fusion-3s_bigru_1xb64_ntu60-xsub-3d.py 3s.pth
-# The test data are joints (centre crop); each stream is computed inside the model.
-_base_ = ['../_base_/models/fusion_bigru.py', '../_base_/datasets/downstream_ntu60_xsub.py',
-          '../_base_/default_runtime.py']
-model = dict(streams=dict(
-    joint=dict(cls_head=dict(num_classes=60)),
-    motion=dict(cls_head=dict(num_classes=60)),
-    bone=dict(cls_head=dict(num_classes=60))))
-test_cfg = dict(type='TestLoop')
-# evaluation only: train each stream with its linear / finetune config
-train_dataloader = None
-val_dataloader = None
-val_evaluator = None
+_base_ = ['../_base_/models/fusion.py', '../_base_/encoders/bigru.py',
+          '../_base_/datasets/ntu60_xsub.py', '../_base_/pipelines/downstream_test.py']

@@ -1,15 +1,6 @@
-# Joint + motion + bone fusion of the stgcn-w16 linear (or finetune) recognizers on pku2-xsub:
+# Joint + motion + bone fusion of the quarter-width ST-GCN linear (or finetune) recognizers on
+# PKU-MMD II cross-subject, evaluation only:
 #   python tools/analysis/merge_streams.py joint=J.pth motion=M.pth bone=B.pth -o 3s.pth
 #   python tools/test.py configs/fusion/fusion-3s_stgcn-w16_1xb64_pku2-xsub-3d.py 3s.pth
-# The test data are joints (centre crop); each stream is computed inside the model.
-_base_ = ['../_base_/models/fusion_stgcn.py', '../_base_/datasets/downstream_pku2_xsub.py',
-          '../_base_/default_runtime.py']
-model = dict(streams=dict(
-    joint=dict(cls_head=dict(num_classes=51)),
-    motion=dict(cls_head=dict(num_classes=51)),
-    bone=dict(cls_head=dict(num_classes=51))))
-test_cfg = dict(type='TestLoop')
-# evaluation only: train each stream with its linear / finetune config
-train_dataloader = None
-val_dataloader = None
-val_evaluator = None
+_base_ = ['../_base_/models/fusion.py', '../_base_/encoders/stgcn-w16.py',
+          '../_base_/datasets/pku2_xsub.py', '../_base_/pipelines/downstream_test.py']

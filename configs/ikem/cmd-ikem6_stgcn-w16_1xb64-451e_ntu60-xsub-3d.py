@@ -4,9 +4,9 @@
 # InfoNCE against the stacked queues). Active with loss_cmd (cmd_start_epoch). CMD
 # computes modalities without IKEM's true-timeline scale. NTU-60 xsub, CMD's schedule.
 _base_ = ['../cmd/cmd_stgcn-w16_1xb64-451e_ntu60-xsub-3d.py']
+layout = 'nturgb+d-ikem6'
 modalities = ('joint', 'motion', 'bone', 'accel', 'axis', 'omega')
 model = dict(
     modalities=modalities,
-    layout='nturgb+d-ikem6',
     extra_losses=[dict(type='IKEMModule', modalities=modalities, in_channels=256,
                        hid_channels=768, out_channels=768, feat_dim=128, temperature=0.07)])

@@ -1,11 +1,6 @@
-# IKEM stage B: relational KD from the frozen NTU-120 cross-subject teacher into joint/motion/bone
-# students (1 GPU x 128). Train the teacher config first.
-_base_ = ['../_base_/models/ikem_student_stgcn.py', './_base_/ikem_pretrain_data.py',
-          './_base_/ikem_student_schedule.py']
+# IKEM stage B: relational KD from the frozen NTU-120 cross-subject teacher into joint, motion and
+# bone students (1 GPU x 128). Train the teacher config first.
+_base_ = ['../_base_/models/ikem_student.py', '../_base_/encoders/stgcn-w16.py',
+          '../_base_/datasets/ntu120_xsub.py', '../_base_/pipelines/ikem_pretrain.py',
+          '../_base_/schedules/ikem_sgd_150e.py']
 teacher_checkpoint = 'work_dirs/ikem-teacher_stgcn-w16_1xb128-300e_ntu120-xsub-3d/epoch_300.pth'
-model = dict(teacher_checkpoint=teacher_checkpoint)
-ann_file = 'data/skeleton/ntu120_3d.pkl'
-train_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_train'))
-val_dataloader = dict(dataset=dict(bank=dict(ann_file=ann_file, split='xsub_train'),
-                                   query=dict(ann_file=ann_file, split='xsub_val')))
-test_dataloader = val_dataloader

@@ -1,9 +1,4 @@
-# IKEM stage A: six-modality teacher, NTU-120 cross-setup,
-# official hyper-parameters (1 GPU x 128).
-_base_ = ['../_base_/models/ikem_teacher_stgcn.py', './_base_/ikem_pretrain_data.py',
-          './_base_/ikem_teacher_schedule.py']
-ann_file = 'data/skeleton/ntu120_3d.pkl'
-train_dataloader = dict(dataset=dict(ann_file=ann_file, split='xset_train'))
-val_dataloader = dict(dataset=dict(bank=dict(ann_file=ann_file, split='xset_train'),
-                                   query=dict(ann_file=ann_file, split='xset_val')))
-test_dataloader = val_dataloader
+# IKEM stage A: six-modality teacher, NTU-120 cross-setup, official hyper-parameters (1 GPU x 128).
+_base_ = ['../_base_/models/ikem_teacher.py', '../_base_/encoders/stgcn-w16.py',
+          '../_base_/datasets/ntu120_xset.py', '../_base_/pipelines/ikem_pretrain.py',
+          '../_base_/schedules/ikem_sgd_300e.py']

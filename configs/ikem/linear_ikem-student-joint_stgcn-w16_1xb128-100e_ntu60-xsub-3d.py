@@ -1,11 +1,4 @@
 # Linear evaluation of the IKEM KD student's joint stream, NTU-60 cross-subject.
-_base_ = ['./_base_/ikem_linear.py']
+_base_ = ['./linear_ikem-teacher-joint_stgcn-w16_1xb128-100e_ntu60-xsub-3d.py']
 pretrained = 'work_dirs/ikem-student_stgcn-w16_1xb128-150e_ntu60-xsub-3d/epoch_150.pth'
-prefix = 'encoder_student.joint.backbone.'
-ann_file = 'data/skeleton/ntu60_3d.pkl'
-model = dict(
-    backbone=dict(init_cfg=dict(checkpoint=pretrained, prefix=prefix)),
-    cls_head=dict(num_classes=60))
-train_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_train'))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_val'))
-test_dataloader = val_dataloader
+model = dict(pretrained_prefix='encoder_student.{modality}.backbone.')

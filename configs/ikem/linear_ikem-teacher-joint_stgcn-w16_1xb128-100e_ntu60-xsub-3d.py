@@ -1,11 +1,5 @@
 # Linear evaluation of the IKEM six-modality teacher's joint stream, NTU-60 cross-subject.
-_base_ = ['./_base_/ikem_linear.py']
+_base_ = ['../_base_/models/ikem_linear.py', '../_base_/encoders/stgcn-w16.py',
+          '../_base_/datasets/ntu60_xsub.py', '../_base_/pipelines/ikem_linear.py',
+          '../_base_/schedules/ikem_linear_sgd_100e.py']
 pretrained = 'work_dirs/ikem-teacher_stgcn-w16_1xb128-300e_ntu60-xsub-3d/epoch_300.pth'
-prefix = 'encoder_q.joint.backbone.'
-ann_file = 'data/skeleton/ntu60_3d.pkl'
-model = dict(
-    backbone=dict(init_cfg=dict(checkpoint=pretrained, prefix=prefix)),
-    cls_head=dict(num_classes=60))
-train_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_train'))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_val'))
-test_dataloader = val_dataloader

@@ -1,14 +1,9 @@
-# kNN evaluation (k = 1, cosine) of linear / finetune checkpoints: each stream's
-# encoder representation (joint, motion, bone) and their fusion, bank = train split,
-# queries = test split, centre crop. Checkpoint: tools/analysis/merge_streams.py
-# joint=J.pth motion=M.pth bone=B.pth -o 3s.pth (one stream: give it for all three).
-#   python tools/test.py configs/knn/knn-downstream_stgcn-w16_ntu120-xsub-3d.py 3s.pth
+# kNN evaluation (k = 1, cosine) of linear / finetune checkpoints: each stream's encoder
+# representation and their fusion, bank = train split, queries = test split. Checkpoint:
+# tools/analysis/merge_streams.py joint=J.pth motion=M.pth bone=B.pth -o 3s.pth (one
+# stream: give it for all three). (kNN of a pretraining checkpoint: tools/test.py with
+# its pretraining config.)
 _base_ = ['../fusion/fusion-3s_stgcn-w16_1xb64_ntu120-xsub-3d.py']
 model = dict(store_features=True)
-test_dataloader = dict(dataset=dict(
-    _delete_=True, type='KNNBankDataset',
-    bank=dict(type=_base_.dataset_type, ann_file=_base_.ann_file, split='xsub_train',
-              pipeline=_base_.test_pipeline, test_mode=True),
-    query=dict(type=_base_.dataset_type, ann_file=_base_.ann_file, split='xsub_val',
-               pipeline=_base_.test_pipeline, test_mode=True)))
+test_dataloader = '{knn_dataloader}'
 test_evaluator = [dict(type='KNNMetric', k=1, modalities=['joint', 'motion', 'bone'])]

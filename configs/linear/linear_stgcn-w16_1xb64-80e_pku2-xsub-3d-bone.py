@@ -1,18 +1,3 @@
-# Linear evaluation (METHODS.md §6.1/§7.1): frozen CMD ST-GCN (quarter width) bone encoder,
-# fc trained on PKU-MMD II cross-subject; SGD lr 0.1, 80 epochs.
-_base_ = ['../_base_/models/linear_stgcn.py', '../_base_/datasets/downstream_pku2_xsub.py',
-          '../_base_/schedules/linear_sgd_80e.py']
-pretrained = 'work_dirs/cmd_stgcn-w16_1xb64-1001e_pku2-xsub-3d/epoch_1001.pth'
-modality = 'bone'
-model = dict(
-    backbone=dict(init_cfg=dict(checkpoint=pretrained,
-                                prefix=f'encoder_q.{modality}.backbone.')),
-    cls_head=dict(num_classes=51))
-# bone stream: computed from the joints after the temporal crop
-train_dataloader = dict(dataset=dict(pipeline=[
-    *_base_.train_pipeline[:3], dict(type='GenModality', modalities=[modality]),
-    *_base_.train_pipeline[4:]]))
-val_dataloader = dict(dataset=dict(pipeline=[
-    *_base_.test_pipeline[:3], dict(type='GenModality', modalities=[modality]),
-    *_base_.test_pipeline[4:]]))
-test_dataloader = val_dataloader
+# Linear evaluation of the bone stream (see the -joint config).
+_base_ = ['./linear_stgcn-w16_1xb64-80e_pku2-xsub-3d-joint.py']
+model = dict(modality='bone')

@@ -1,12 +1,4 @@
-# Semi-supervised (METHODS.md §7.1): 1% of the NTU-120 cross-subject training labels
-# (per class, seeded by subset_seed; tools/analysis/semi_seeds.py repeats over
-# seeds), whole CMD ST-GCN (quarter width) joint encoder fine-tuned; SGD lr 0.01, 80 epochs.
-_base_ = ['../_base_/models/finetune_stgcn.py', '../_base_/datasets/downstream_ntu120_xsub.py',
-          '../_base_/schedules/finetune_sgd_80e.py']
-pretrained = 'work_dirs/cmd_stgcn-w16_1xb64-451e_ntu120-xsub-3d/epoch_451.pth'
-modality = 'joint'
-model = dict(
-    backbone=dict(init_cfg=dict(checkpoint=pretrained,
-                                prefix=f'encoder_q.{modality}.backbone.')),
-    cls_head=dict(num_classes=120))
-train_dataloader = dict(dataset=dict(label_fraction=0.01, subset_seed=0))
+# Semi-supervised (docs/protocols.md): 1% of the training labels per class (seeded by
+# subset_seed; tools/analysis/semi_seeds.py repeats over seeds), otherwise fine-tuning.
+_base_ = ['../finetune/finetune_stgcn-w16_1xb64-80e_ntu120-xsub-3d-joint.py']
+train_dataloader = dict(dataset=dict(label_fraction=0.01))

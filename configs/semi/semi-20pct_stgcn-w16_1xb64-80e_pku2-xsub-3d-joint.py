@@ -1,12 +1,4 @@
-# Semi-supervised (METHODS.md §7.1): 20% of the PKU-MMD II cross-subject training labels
-# (per class, seeded by subset_seed; tools/analysis/semi_seeds.py repeats over
-# seeds), whole CMD ST-GCN (quarter width) joint encoder fine-tuned; SGD lr 0.01, 80 epochs.
-_base_ = ['../_base_/models/finetune_stgcn.py', '../_base_/datasets/downstream_pku2_xsub.py',
-          '../_base_/schedules/finetune_sgd_80e.py']
-pretrained = 'work_dirs/cmd_stgcn-w16_1xb64-1001e_pku2-xsub-3d/epoch_1001.pth'
-modality = 'joint'
-model = dict(
-    backbone=dict(init_cfg=dict(checkpoint=pretrained,
-                                prefix=f'encoder_q.{modality}.backbone.')),
-    cls_head=dict(num_classes=51))
-train_dataloader = dict(dataset=dict(label_fraction=0.2, subset_seed=0))
+# Semi-supervised (docs/protocols.md): 20% of the training labels per class (seeded by
+# subset_seed; tools/analysis/semi_seeds.py repeats over seeds), otherwise fine-tuning.
+_base_ = ['../finetune/finetune_stgcn-w16_1xb64-80e_pku2-xsub-3d-joint.py']
+train_dataloader = dict(dataset=dict(label_fraction=0.2))

@@ -5,11 +5,8 @@
 # validate on 7, 9; joint): hidden 256: lr 0.01 -> 29.8 %, 0.1 -> 58.8 % top-1; this
 # hidden 128 encoder with lr 0.1: 58.8 %.
 _base_ = ['../linear/linear_bigru-h128_1xb32-20e_msr-xsub-3d-joint.py']
-model = dict(type='RecognizerGCN', _delete_=True,
-             backbone=dict(type='BiGRU', in_channels=3, num_joints=20, num_person=1,
-                           hidden=128, num_layers=2, mode='official'),
-             cls_head=dict(type='LinearClsHead', num_classes=20, in_channels=256,
-                           average_clips='prob'))
+pretrained = None  # from scratch
+model = dict(frozen=())
 optim_wrapper = dict(_delete_=True, optimizer=dict(type='SGD', lr=0.1, momentum=0.9,
                                                    weight_decay=0.))
 train_cfg = dict(max_epochs=40, val_begin=40, val_interval=40)

@@ -1,16 +1,14 @@
 # Stock mmaction2 ST-GCN (RecognizerGCN + STGCN + GCNHead) trained with labels on
 # the generated synthetic NTU-25 data: the supervised reference and the proof that
 # our data format is mmaction2's (stock transforms after CMD's pre-normalisation).
-_base_ = ['../_base_/default_runtime.py']
+_base_ = ['../_base_/default_runtime.py', '../_base_/datasets/synthetic_xsub.py']
 
-num_classes = 12
 model = dict(
     type='RecognizerGCN',
     backbone=dict(type='STGCN', graph_cfg=dict(layout='nturgb+d', mode='stgcn_spatial')),
-    cls_head=dict(type='GCNHead', num_classes=num_classes, in_channels=256))
+    cls_head=dict(type='GCNHead', num_classes='{num_classes}', in_channels=256))
 
 dataset_type = 'SkeletonPoseDataset'  # mmaction2 PoseDataset + validation + safe unpickling
-ann_file = 'data/synthetic/synthetic_ntu25.pkl'
 clip_len = 48
 train_pipeline = [
     dict(type='CMDPreNormalize'),
@@ -31,13 +29,13 @@ test_pipeline = [
 train_dataloader = dict(
     batch_size=16, num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type=dataset_type, ann_file=ann_file, pipeline=train_pipeline,
-                 split='xsub_train'))
+    dataset=dict(type=dataset_type, ann_file='{ann_file}', pipeline=train_pipeline,
+                 split='xsub_train', num_classes='{num_classes}'))
 val_dataloader = dict(
     batch_size=16, num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, ann_file=ann_file, pipeline=test_pipeline,
-                 split='xsub_val', test_mode=True))
+    dataset=dict(type=dataset_type, ann_file='{ann_file}', pipeline=test_pipeline,
+                 split='xsub_val', num_classes='{num_classes}', test_mode=True))
 test_dataloader = val_dataloader
 
 val_evaluator = [dict(type='AccMetric')]

@@ -81,7 +81,7 @@ def _register_per_frame_bigru():
 
 def model_cfg(case, size):
     s = SIZES[size]
-    cfg = dict(type='CMD', queue_len=s['queue'], topk=s['topk'], feat_dim=128,
+    cfg = dict(type='CMD', queue_len=s['queue'], distill=dict(type='CMDLoss', topk=s['topk']),
                modalities=('joint', 'motion', 'bone'))
     if case == 'stgcn':
         width = s['stgcn_width']
@@ -89,12 +89,12 @@ def model_cfg(case, size):
             backbone=dict(type='STGCN', graph_cfg=dict(layout='nturgb+d', mode='stgcn_spatial'),
                           in_channels=3, base_channels=width, ch_ratio=2, num_stages=10,
                           inflate_stages=[5, 8, 9, 10], down_stages=[5, 8], tcn_dropout=0.5),
-            neck=dict(type='SkeletonGlobalPool'),
-            head=dict(type='ProjectionNeck', in_channels=width * 16, out_channels=128))
+            pool=dict(type='SkeletonGlobalPool'),
+            neck=dict(type='ProjectionNeck', in_channels=width * 16, out_channels=128))
         return cfg
     backbone = 'PerFrameBiGRU' if case == 'per_frame' else 'BiGRU'
     cfg.update(backbone=dict(type=backbone, hidden=s['hidden'], num_layers=s['layers']),
-               head=dict(type='ProjectionNeck', in_channels=2 * s['hidden'], out_channels=128))
+               neck=dict(type='ProjectionNeck', in_channels=2 * s['hidden'], out_channels=128))
     if case == 'moco':
         cfg['pairs'] = ()
     return cfg
@@ -216,9 +216,9 @@ def run_model_case(case, size, steps, warmup, seed=0, profile_rows=0):
 
 def run_data_case(data_file, seconds, workers=None):
     """Samples/s of the CMD pretraining pipeline (two views per sample)."""
-    from mmengine.config import Config
+    from cmd_mmaction.utils import load_config
     from mmengine.runner import Runner
-    cfg = Config.fromfile(DATA_CONFIG)
+    cfg = load_config(DATA_CONFIG)
     loader = cfg.train_dataloader
     loader.dataset.ann_file = data_file
     loader.batch_size = 64
@@ -261,11 +261,11 @@ def loss_curve(data_file, steps, seed=0):
     """
     import copy
 
-    from mmengine.config import Config
+    from cmd_mmaction.utils import load_config
     from mmengine.runner import Runner
 
     from mmaction.registry import MODELS
-    cfg = Config.fromfile(DATA_CONFIG)
+    cfg = load_config(DATA_CONFIG)
     cfg.train_dataloader.dataset.ann_file = data_file
     cfg.train_dataloader.num_workers = 0
     cfg.train_dataloader.persistent_workers = False

@@ -1,13 +1,14 @@
 """Collect downstream results into one Markdown table.
 
 Rows: protocol x dataset x backbone x stream, with the last-epoch top-1 (the
-headline, METHODS.md §0), the best evaluation (what the official scripts print)
-and the paper's number where METHODS.md §8 gives one (other cells stay empty
+headline, docs/protocols.md), the best evaluation (what the official scripts print)
+and the paper's number where docs/method_cmd.md gives one (other cells stay empty
 rather than guessed). Inputs, any mix of:
 
 - a work dir of ``tools/train.py`` (linear / finetune / semi / transfer):
   validation history in ``<ts>/vis_data/scalars.json``;
-- a work dir of ``tools/test.py`` (kNN, fusion, any test): ``<ts>/<ts>.json``;
+- a work dir of ``tools/test.py`` (kNN, fusion, any test): ``<ts>/<ts>.json``; the
+  test of a pretraining config is its kNN protocol;
 - a ``tools/analysis/semi_seeds.py`` work dir (or its ``semi_seeds.json``):
   mean ± std over seeds;
 - a ``tools/test.py --dump`` pickle (top-1 from its scores), named like a
@@ -16,25 +17,23 @@ rather than guessed). Inputs, any mix of:
 Names follow the configs (``linear_bigru_1xb64-80e_ntu60-xsub-3d-joint`` ...):
 mmengine copies the config into the work dir; a dump is named by its file stem.
 
-    python tools/analysis/benchmark_table.py work_dirs/linear_* work_dirs/knn_* \\
+    python tools/analysis/benchmark_table.py work_dirs/linear_* work_dirs/cmd_* \\
         --out results.md
 """
 import argparse
 import glob
 import json
-import os
 import os.path as osp
 import re
 import sys
-import tempfile
 from typing import Dict, List, Optional
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from run_logs import last_and_best  # noqa: E402
+from cmd_mmaction.apis.run_logs import last_and_best
+from cmd_mmaction.utils.atomic_io import write_text_atomic
 
 BACKBONE_FAMILIES = ('bigru', 'stgcn')  # names may add a variant: bigru-h128, stgcn-w16
 THREE_STREAMS = 'joint+motion+bone'
-# METHODS.md §8: the CMD paper's 3-stream BiGRU linear evaluation (top-1, %).
+# docs/method_cmd.md: the CMD paper's 3-stream BiGRU linear evaluation (top-1, %).
 PAPER = {
     ('linear', 'bigru', 'ntu60-xsub', THREE_STREAMS): 84.1,
     ('linear', 'bigru', 'ntu60-xview', THREE_STREAMS): 90.9,
@@ -131,6 +130,8 @@ def collect(path: str) -> List[dict]:
     ident = parse_name(_config_name(path))
     metrics = _test_metrics(path)
     if metrics is not None:
+        if ident['protocol'] == 'knn (pretraining monitor)':
+            ident = dict(ident, protocol='knn')  # tools/test.py of a pretraining config
         return _rows_from_metrics(ident, metrics)
     rows = []
     for key in ('acc/top1', 'knn/joint_top1', 'knn/motion_top1', 'knn/bone_top1',
@@ -176,11 +177,7 @@ def main(argv: Optional[List[str]] = None) -> str:
     table = markdown(rows)
     print(table, end='')
     if args.out:
-        out_dir = osp.dirname(osp.abspath(args.out))
-        fd, tmp = tempfile.mkstemp(dir=out_dir, suffix='.tmp')
-        with os.fdopen(fd, 'w', encoding='utf-8') as f:
-            f.write(table)
-        os.replace(tmp, args.out)
+        write_text_atomic(args.out, table)
     return table
 
 

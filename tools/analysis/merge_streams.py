@@ -10,17 +10,14 @@ Stream names must be those of the fusion config's ``model.streams``. Checkpoint
 files named here are trusted for full unpickling (you named them).
 """
 import argparse
-import os
-import os.path as osp
 import sys
-import tempfile
 from typing import List, Optional
 
-import torch
 
 import cmd_mmaction  # noqa: F401
 from cmd_mmaction.engine import trust_checkpoint
 from cmd_mmaction.models.recognizers import merge_stream_checkpoints
+from cmd_mmaction.utils.atomic_io import torch_save_atomic
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -45,12 +42,7 @@ def main(argv: Optional[List[str]] = None) -> str:
     for path in args.streams.values():
         trust_checkpoint(path)
     merged = merge_stream_checkpoints(args.streams)
-    out_dir = osp.dirname(osp.abspath(args.out))
-    os.makedirs(out_dir, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix='.tmp')
-    os.close(fd)
-    torch.save(dict(state_dict=merged, meta=dict(streams=args.streams)), tmp)
-    os.replace(tmp, args.out)
+    torch_save_atomic(dict(state_dict=merged, meta=dict(streams=args.streams)), args.out)
     print(f'wrote {args.out}: streams {list(args.streams)}, {len(merged)} tensors')
     return args.out
 

@@ -1,5 +1,5 @@
 """Repeat a (semi-supervised) training over several labelled-subset seeds and
-report mean ± std of the last-epoch validation metric (METHODS.md §0, §7.1).
+report mean ± std of the last-epoch validation metric (docs/protocols.md).
 
 Each seed trains with ``tools/train.py`` in its own process and work dir
 (``<work-dir>/seed<k>``), drawing the per-class subset with
@@ -20,13 +20,12 @@ import os
 import os.path as osp
 import subprocess
 import sys
-import tempfile
 from typing import List, Optional
 
 import numpy as np
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from run_logs import last_and_best  # noqa: E402
+from cmd_mmaction.apis.run_logs import last_and_best
+from cmd_mmaction.utils.atomic_io import write_text_atomic
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -75,10 +74,7 @@ def summarize(per_seed: dict) -> dict:
 
 
 def write_json(path: str, data: dict) -> None:
-    fd, tmp = tempfile.mkstemp(dir=osp.dirname(path), suffix='.tmp')
-    with os.fdopen(fd, 'w') as f:
-        json.dump(data, f, indent=2)
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(data, indent=2))
 
 
 def main(argv: Optional[List[str]] = None) -> dict:

@@ -16,9 +16,7 @@ Error policy shared by all converters:
   all zeros, outside the benchmark). It is skipped and counted in both modes.
 """
 import os
-import pickle
 import sys
-import uuid
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import (Callable, Dict, Iterable, Iterator, List, Optional, Sequence
 import numpy as np
 
 from ...skeleton.pre_normalize import cmd_pre_normalize
+from ...utils.atomic_io import pickle_dump_atomic
 
 PathLike = Union[str, os.PathLike]
 
@@ -163,25 +162,6 @@ def checked_keypoint(keypoint: np.ndarray, source: PathLike,
     return keypoint
 
 
-def atomic_pickle_dump(obj, path: PathLike) -> None:
-    """Pickle ``obj`` to ``path`` through a temp file in the same directory + os.replace.
-
-    On any error the temp file is removed and an existing ``path`` is left untouched.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp')
-    try:
-        with open(tmp, 'xb') as f:
-            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def _progress_bar(total: Optional[int], enabled: bool):
     if not enabled or not total:
         return None
@@ -264,7 +244,7 @@ def write_pose_dataset(samples: Sequence[ConvertedSample], split_names: Sequence
     if not samples:
         raise ValueError(f'no sample could be converted; {out} not written\n{summary.format()}')
     data = build_pose_dataset(samples, split_names, pre_normalized)
-    atomic_pickle_dump(data, out)
+    pickle_dump_atomic(data, out)
     summary.output = str(out)
     summary.split_sizes = {k: len(v) for k, v in data['split'].items()}
     return data

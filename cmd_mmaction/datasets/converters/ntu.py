@@ -22,7 +22,7 @@ Body handling (documented thresholds, after the usual NTU denoising idea):
   x-spread > ``WIDE_RATIO`` (0.8) x y-spread, spreads = max - min over the 25 joints).
   If that would drop every track, the track with the most valid frames is kept.
 * the remaining tracks are sorted by motion energy (sum over x, y, z of the std of that
-  coordinate over all joints of the track's non-empty frames, METHODS §1.1) and placed
+  coordinate over all joints of the track's non-empty frames, docs/method_cmd.md) and placed
   greedily into at most 2 actors: a track joins the first actor whose frames it does not
   overlap (an ID switch of one person is merged back), else starts a new actor if fewer
   than 2 exist, else is dropped.
@@ -78,7 +78,7 @@ def split_names(benchmark: str) -> Tuple[str, ...]:
 
 
 def assign_splits(info: Dict[str, int], benchmark: str) -> Tuple[str, ...]:
-    """Split names (one per protocol) of a parsed sample name, METHODS §1.2."""
+    """Split names (one per protocol) of a parsed sample name, docs/method_cmd.md."""
     if benchmark == 'ntu60':
         xsub = info['performer'] in NTU60_XSUB_TRAIN
         xview = info['camera'] in NTU60_XVIEW_TRAIN_CAMERAS

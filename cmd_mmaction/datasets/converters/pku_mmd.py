@@ -14,8 +14,7 @@ Inputs:
   the comma-separated training videos, line 3 a header, line 4 the validation videos.
 
 Each instance becomes ``frame_dir = f'{video}_{index}'`` (``index`` = 0-based position of
-the line among the label file's non-blank lines), truncated to ``max_frames`` (300, METHODS
-§1.2) frames; bodies that are all zero inside the instance are dropped (M = 1 or 2).
+the line among the label file's non-blank lines), truncated to ``max_frames`` (300, docs/method_cmd.md) frames; bodies that are all zero inside the instance are dropped (M = 1 or 2).
 Videos present in neither split list are skipped and counted.
 """
 from pathlib import Path

@@ -25,7 +25,7 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 
-from ..safe_pickle import safe_load
+from ...utils.safe_pickle import safe_load
 from .common import (BadFileError, ConversionSummary, ConvertedSample, PathLike,
                      SkipSample, convert_items, make_annotation, write_pose_dataset)
 
@@ -33,7 +33,7 @@ IMG_SHAPE = (1080, 1920)
 
 
 def safe_load_label_pickle(path: PathLike):
-    """Load a label pickle with :func:`cmd_mmaction.datasets.safe_pickle.safe_load`
+    """Load a label pickle with :func:`cmd_mmaction.utils.safe_pickle.safe_load`
     (builtin containers/str/numbers and numpy data only; Python 2 pickles decoded
     as latin-1). Raises FileNotFoundError, or ValueError naming the file."""
     try:

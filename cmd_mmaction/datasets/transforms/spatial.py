@@ -1,6 +1,6 @@
 """Spatial augmentations on ``results['keypoint']`` float32 ``(M, T, V, C=3)``.
 
-CMD applies exactly one of shear / joint corruption per view (METHODS.md §1.5)::
+CMD applies exactly one of shear / joint corruption per view (docs/method_cmd.md, Data)::
 
     dict(type='RandomChoiceOf', transforms=[dict(type='RandomShear', amplitude=1.0),
                                             dict(type='JointCorruption')])

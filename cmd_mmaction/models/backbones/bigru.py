@@ -1,4 +1,4 @@
-"""BiGRU skeleton encoder of CMD (METHODS.md §3.1, official ``moco/GRU.py``)."""
+"""BiGRU skeleton encoder of CMD (docs/method_cmd.md, Encoder; official ``moco/GRU.py``)."""
 from typing import Dict, List, Optional, Union
 
 import torch

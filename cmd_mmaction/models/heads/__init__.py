@@ -1,2 +1,3 @@
-"""Submodules are imported here so that importing the package registers them."""
+"""Heads: classifiers and loss-returning modules. Importing registers them."""
+from .ikem_module import IKEMModule  # noqa: F401
 from .linear_head import LinearClsHead  # noqa: F401

@@ -1,4 +1,4 @@
-"""Linear classifier on a pooled (N, D) representation (METHODS.md §3.1, §7.1)."""
+"""Linear classifier on a pooled (N, D) representation (docs/method_cmd.md, docs/protocols.md)."""
 from typing import Dict, Optional
 
 import torch

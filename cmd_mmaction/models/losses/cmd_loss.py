@@ -1,4 +1,4 @@
-"""Cross-modal mutual distillation loss of CMD (METHODS.md §4)."""
+"""Cross-modal mutual distillation loss of CMD (docs/method_cmd.md)."""
 from typing import Tuple
 
 import torch
@@ -45,13 +45,15 @@ class CMDLoss(nn.Module):
         topk (int): slots kept per sample (``<= K``). Defaults to 8192.
         teacher_temp (float): tau_t. Defaults to 0.05.
         student_temp (float): tau_s. Defaults to 0.1.
+        loss_weight (float): lambda, the weight of the summed pair terms in the
+            model's ``loss_cmd``. Defaults to 1.0.
 
     Shapes:
         teacher_sim, student_sim: ``(N, K)``. Output: scalar.
     """
 
     def __init__(self, topk: int = 8192, teacher_temp: float = 0.05,
-                 student_temp: float = 0.1) -> None:
+                 student_temp: float = 0.1, loss_weight: float = 1.0) -> None:
         super().__init__()
         if topk < 1:
             raise ValueError(f'CMDLoss: topk must be >= 1, got {topk}')
@@ -61,15 +63,21 @@ class CMDLoss(nn.Module):
         self.topk = topk
         self.teacher_temp = teacher_temp
         self.student_temp = student_temp
+        self.loss_weight = loss_weight
+
+    def check_queue(self, num_slots: int) -> None:
+        """The one home of the rule ``topk <= queue slots`` (else the teacher would
+        keep slots it does not have)."""
+        if self.topk > num_slots:
+            raise ValueError(f'CMDLoss: topk ({self.topk}) must not exceed the queue length '
+                             f'({num_slots})')
 
     def select(self, teacher_sim: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """The teacher's top-k similarities and their slot indices, each ``(N, topk)``.
 
         Computed once per teacher and shared by all its students.
         """
-        if teacher_sim.shape[1] < self.topk:
-            raise ValueError(f'CMDLoss: topk={self.topk} exceeds the number of '
-                             f'queue slots {teacher_sim.shape[1]}')
+        self.check_queue(teacher_sim.shape[1])
         return teacher_sim.detach().topk(self.topk, dim=1)
 
     def distill(self, teacher_topk: torch.Tensor, index: torch.Tensor,
@@ -85,4 +93,4 @@ class CMDLoss(nn.Module):
 
     def extra_repr(self) -> str:
         return (f'topk={self.topk}, teacher_temp={self.teacher_temp}, '
-                f'student_temp={self.student_temp}')
+                f'student_temp={self.student_temp}, loss_weight={self.loss_weight}')

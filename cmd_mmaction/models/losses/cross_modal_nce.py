@@ -1,4 +1,4 @@
-"""CrosSCLR/IKEM multi-positive InfoNCE with cross-modal top-k mining (METHODS.md §5)."""
+"""CrosSCLR/IKEM multi-positive InfoNCE with cross-modal top-k mining (docs/method_ikem.md, Stage A)."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

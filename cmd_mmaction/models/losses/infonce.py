@@ -1,4 +1,4 @@
-"""MoCo's InfoNCE loss against a queue of negatives (METHODS.md §4)."""
+"""MoCo's InfoNCE loss against a queue of negatives (docs/method_cmd.md, Objective)."""
 from typing import Tuple
 
 import torch

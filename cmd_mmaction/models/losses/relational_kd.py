@@ -1,4 +1,4 @@
-"""IKEM stage B: relational cross-modality distillation loss (METHODS.md §5.2)."""
+"""IKEM stage B: relational cross-modality distillation loss (docs/method_ikem.md, Stage B)."""
 from typing import Sequence
 
 import torch

@@ -1,4 +1,4 @@
-"""Projection head of contrastive pretraining (METHODS.md §3.1 ``--mlp``, §3.2)."""
+"""Projection head of contrastive pretraining (docs/method_cmd.md, docs/method_ikem.md)."""
 from typing import Dict, List, Optional, Union
 
 import torch

@@ -1,4 +1,4 @@
-"""Global pooling of graph-convolution features (METHODS.md §3.2)."""
+"""Global pooling of graph-convolution features (docs/method_ikem.md, Encoder)."""
 import torch
 from mmengine.model import BaseModule
 

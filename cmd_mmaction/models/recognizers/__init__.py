@@ -1,3 +1,3 @@
 """Downstream recognizers. Importing registers them."""
-from .frozen_recognizer import FrozenRecognizerGCN  # noqa: F401
+from .skeleton_recognizer import SkeletonRecognizer  # noqa: F401
 from .multi_stream import MultiStreamRecognizer, merge_stream_checkpoints  # noqa: F401

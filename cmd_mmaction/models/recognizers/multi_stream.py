@@ -1,4 +1,4 @@
-"""Several single-stream recognizers evaluated together, scores fused (METHODS.md §7.1)."""
+"""Several single-stream recognizers evaluated together, scores fused (docs/protocols.md)."""
 import copy
 from typing import Dict, List, Optional, Sequence
 
@@ -7,17 +7,17 @@ from mmengine.model import BaseModel, ModuleDict
 
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
-from ...skeleton.modalities import canonical_name, compute_modality
+from ...structures import feat_field
+from ..utils.data_preprocessor import build_data_preprocessor
 
 
 @MODELS.register_module()
 class MultiStreamRecognizer(BaseModel):
     """One encoder + head per stream on the same joints; fused class scores.
 
-    Each stream ``name`` is a recognizer (``RecognizerGCN`` by default) that
-    sees ``compute_modality(modality, joints)`` -- the same function as the
-    ``GenModality`` transform of its single-stream config, applied to the
-    already cropped clip, so a stream here scores exactly like its own config.
+    Each stream ``name`` is a :class:`SkeletonRecognizer` (by default) that
+    computes its own ``modality`` from the joints, exactly as in its
+    single-stream linear / finetune config, so a stream here scores like it.
     Fused score: ``sum_s w_s * p_s / sum_s w_s`` with ``p_s`` the stream's
     softmax probabilities (``fuse='prob'``) or raw scores (``fuse='score'``,
     CMD's ``view='all'`` averages logits).
@@ -29,7 +29,7 @@ class MultiStreamRecognizer(BaseModel):
     Args:
         streams (dict): ``{name: dict(modality=..., backbone=..., cls_head=...)}``,
             one to six streams; an optional ``type`` (default
-            ``'RecognizerGCN'``) and other recognizer arguments are passed on.
+            ``'SkeletonRecognizer'``) and other recognizer arguments are passed on.
         weights (Sequence[float], optional): one non-negative weight per stream
             (in ``streams`` order), not all zero. Defaults to equal weights.
         fuse (str): ``'prob'`` (default) or ``'score'``.
@@ -37,7 +37,7 @@ class MultiStreamRecognizer(BaseModel):
             encoder representation as ``feat_<name>`` (what ``KNNMetric``
             reads: kNN evaluation of linear / finetune checkpoints).
             Defaults to False.
-        layout (str): skeleton layout of the modality functions.
+        layout (str): skeleton layout of the streams (unless a stream sets its own).
         data_preprocessor (dict, optional): Defaults to ``ActionDataPreprocessor``.
 
     Inputs: joints ``(N, num_clips, M, T, V, C)``. ``predict`` sets
@@ -54,11 +54,8 @@ class MultiStreamRecognizer(BaseModel):
                  layout: str = 'nturgb+d',
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg=None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='ActionDataPreprocessor')
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        super().__init__(data_preprocessor=build_data_preprocessor(data_preprocessor),
+                         init_cfg=init_cfg)
         if not isinstance(streams, dict) or not 1 <= len(streams) <= 6:
             raise ValueError('MultiStreamRecognizer: streams must be a dict of 1 to 6 '
                              f'streams, got {streams!r}')
@@ -71,32 +68,31 @@ class MultiStreamRecognizer(BaseModel):
         self.weights = weights
         self.fuse = fuse
         self.store_features = store_features
-        self.layout = layout
-        self.modalities = {}
         built = {}
         for name, cfg in streams.items():
             cfg = copy.deepcopy(dict(cfg))
             if 'modality' not in cfg:
                 raise ValueError(f'MultiStreamRecognizer: stream {name!r} needs a modality')
-            self.modalities[name] = canonical_name(cfg.pop('modality'))
-            cfg.setdefault('type', 'RecognizerGCN')
+            cfg.setdefault('type', 'SkeletonRecognizer')
+            cfg.setdefault('layout', layout)
             built[name] = MODELS.build(cfg)
         self.streams = ModuleDict(built)
 
-    def _stream_inputs(self, name: str, inputs: torch.Tensor) -> torch.Tensor:
+    @staticmethod
+    def _check_inputs(inputs: torch.Tensor) -> None:
         if inputs.dim() != 6:
             raise ValueError('MultiStreamRecognizer expects (N, num_clips, M, T, V, C) joints, '
                              f'got {tuple(inputs.shape)}')
-        return compute_modality(self.modalities[name], inputs, self.layout)
 
     def stream_features(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
         """Per-stream representation ``(N, D)``: the backbone output, pooled over
         (T, V) then persons for graph features ``(N, M, C, T, V)`` (as
         ``GCNHead`` / ``SkeletonGlobalPool``), averaged over clips."""
+        self._check_inputs(inputs)
         n, clips = inputs.shape[:2]
         out = {}
         for name, model in self.streams.items():
-            feat, _ = model.extract_feat(self._stream_inputs(name, inputs), stage='backbone')
+            feat, _ = model.extract_feat(inputs, stage='backbone')
             if feat.dim() == 5:
                 feat = feat.mean(dim=(3, 4)).mean(dim=1)
             out[name] = feat.view(n, clips, -1).mean(dim=1)
@@ -105,10 +101,11 @@ class MultiStreamRecognizer(BaseModel):
     def stream_scores(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
         """Per-stream class scores ``(N, num_classes)`` averaged over clips like
         the stream heads do at test time (``prob`` or ``score`` per ``fuse``)."""
+        self._check_inputs(inputs)
         n, clips = inputs.shape[:2]
         out = {}
         for name, model in self.streams.items():
-            scores, _ = model.extract_feat(self._stream_inputs(name, inputs), stage='head')
+            scores, _ = model.extract_feat(inputs, stage='head')
             if self.fuse == 'prob':
                 scores = scores.softmax(dim=-1)
             out[name] = scores.view(n, clips, -1).mean(dim=1)
@@ -129,7 +126,7 @@ class MultiStreamRecognizer(BaseModel):
         if self.store_features:
             for name, feat in self.stream_features(inputs).items():
                 for sample, f in zip(data_samples, feat):
-                    sample.set_field(f, f'feat_{name}')
+                    sample.set_field(f, feat_field(name))
         return data_samples
 
     def forward(self, inputs: torch.Tensor,

@@ -5,3 +5,4 @@ from .skeleton_encoder import SkeletonEncoder  # noqa: F401
 from .optim_constructor import TrainableOptimWrapperConstructor  # noqa: F401
 from .pretrained_encoder import PretrainedEncoderInit, load_encoder  # noqa: F401
 from .ikem_init import IKEMInit  # noqa: F401
+from .data_preprocessor import build_data_preprocessor  # noqa: F401

@@ -1,5 +1,5 @@
 _base_ = ['../default_runtime.py']
-# CMD pretraining schedule on PKU-MMD II (METHODS.md §6.1): SGD 0.01, momentum 0.9, wd 1e-4,
+# CMD pretraining schedule on PKU-MMD II (docs/method_cmd.md): SGD 0.01, momentum 0.9, wd 1e-4,
 # 1001 epochs, lr x0.1 once 801 epochs are finished, ckpt every 10 epochs.
 # TrainableOptimWrapperConstructor leaves the momentum key encoders out of SGD.
 optim_wrapper = dict(

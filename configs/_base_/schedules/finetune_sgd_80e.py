@@ -1,5 +1,5 @@
 _base_ = ['../default_runtime.py']
-# CMD semi-supervised / transfer fine-tuning (METHODS.md §6.1): SGD over all
+# CMD semi-supervised / transfer fine-tuning (docs/method_cmd.md): SGD over all
 # parameters, lr 0.01, momentum 0.9, wd 0, batch 64, 80 epochs, lr x0.1 after 50
 # and 70, test every 5 epochs (last-epoch value reported; best kept in best_*.pth).
 optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.))

@@ -1,9 +1,9 @@
 _base_ = ['../default_runtime.py']
-# CMD linear evaluation (METHODS.md §6.1): SGD on the classifier only (the encoder
+# CMD linear evaluation (docs/method_cmd.md): SGD on the classifier only (the encoder
 # has requires_grad=False), lr 0.1, momentum 0.9, wd 0, batch 64, 80 epochs,
 # lr x0.1 after 50 and 70 epochs, test every 5 epochs. The official script reports
 # the best test top-1 over these evaluations; the last epoch's value is the
-# project's headline (METHODS.md §0), the best one is kept in best_*.pth.
+# project's headline, the best one is kept in best_*.pth.
 optim_wrapper = dict(
     constructor='TrainableOptimWrapperConstructor',
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=0.))

@@ -1,0 +1,351 @@
+"""The real-data study runner behind ``tools/analysis/*_study.py``.
+
+For each seed, without labels on the training part: pretrain plain per-modality MoCo
+and CMD (same encoders and schedule), then evaluate once on the test part:
+
+- kNN top-1 (k = 1, cosine; bank = the training part) for joint, motion, bone and their
+  fusion: the test loader of the pretraining config (``KNNMetric``);
+- linear top-1 (frozen encoder + new linear classifier, trained with the training
+  labels) for each stream, and the 3-stream fusion of the streams' scores;
+
+for random-init (the floor), MoCo, CMD and the same encoder trained with labels from
+scratch (supervised: its own classifier is the "linear" column, its encoder features
+the kNN one). The kNN curve during pretraining is the pretraining configs' monitor, on
+the training part only. Every run goes through the programs of ``tools/train.py`` /
+``tools/test.py`` (in this process, one after another; ``--jobs 2`` runs seeds in
+parallel processes of one thread each, which is faster on two cores than one process
+with two threads).
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Optional, Sequence
+
+from ..utils.atomic_io import atomic_write, write_text_atomic
+from . import test as test_program
+from . import train as train_program
+from .run_logs import val_history
+
+STREAMS = ('joint', 'motion', 'bone')
+METHODS = ('random-init', 'moco', 'cmd', 'supervised')
+FUSED = 'fused'
+#: tiny BiGRU encoders (--tiny: checks the pipeline only)
+TINY_BIGRU = ['backbone.hidden=8', 'backbone.num_layers=1', 'neck.in_channels=16',
+              'neck.hid_channels=16', 'cls_head.in_channels=16']
+
+
+@dataclass
+class StudySpec:
+    """One dataset's study: its configs, data and page.
+
+    ``configs``: ``cmd`` / ``moco`` (pretraining; their test loader is the kNN
+    protocol), ``linear`` (with ``{}`` for the stream) and ``supervised``, paths
+    relative to the repository. ``convert(data_dir, ann_file)`` writes the pickle;
+    ``describe()`` returns the page's paragraph on data, encoder and schedule.
+    """
+    name: str
+    title: str
+    data_dir: str
+    ann_file: str
+    convert: Callable[[str, str], None]
+    configs: Dict[str, str]
+    page: str
+    curve_png: str
+    curve_title: str
+    describe: Callable[[], str]
+    heading: str = ''
+    monitor: str = ''                # what the kNN curve measures (for the page)
+    kept_pages: Sequence[str] = ()   # hand-written fragments appended to the page
+    extra_report: Optional[Callable] = None  # (args, per_seed) -> more Markdown
+    tiny: Sequence[str] = field(default_factory=lambda: list(TINY_BIGRU))
+    # the recipe ablation (tools/analysis/recipe_ablation.py): (name, method, cfg-options)
+    ablation_variants: Sequence[tuple] = ()
+    ablation_page: str = ''
+    ablation_scope: str = ''         # where the variants are scored (for the page)
+
+
+def build_parser(description: str, root: str, spec: StudySpec, work_dir: str):
+    """The options every study / ablation script takes."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('--data-dir', default=spec.data_dir)
+    parser.add_argument('--ann-file', default=spec.ann_file,
+                        help='converted data (made from --data-dir if absent)')
+    parser.add_argument('--work-dir', default=osp.join(root, 'work_dirs', work_dir))
+    parser.add_argument('--out-dir', default=osp.join(root, 'docs'),
+                        help='where the Markdown results (and PNG) go')
+    parser.add_argument('--tiny', action='store_true',
+                        help='tiny encoders, 1-2 epochs, one seed: checks the pipeline only')
+    parser.add_argument('--jobs', type=int, default=1,
+                        help='seeds run in parallel processes of one thread each')
+    parser.add_argument('--partial-json', help=argparse.SUPPRESS)  # a --jobs worker's output
+    return parser
+
+
+class Study:
+    """Runs the configs through the train / test programs and keeps the metrics."""
+
+    def __init__(self, spec: StudySpec, args):
+        self.spec, self.args = spec, args
+        epochs = ['train_cfg.max_epochs=2', 'train_cfg.val_begin=1', 'train_cfg.val_interval=1']
+        self.tiny = list(spec.tiny) + epochs if args.tiny else []
+        self.workers = [f'{loader}.{opt}'
+                        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+                        for opt in ('num_workers=0', 'persistent_workers=False')
+                        ] if args.tiny else []
+
+    def _options(self, *more):
+        return ['--cfg-options', f'ann_file={self.args.ann_file}', *self.workers,
+                f'experiment_name=study_{uuid.uuid4().hex[:8]}', *self.tiny, *more]
+
+    def _work(self, seed, tag):
+        return osp.join(self.args.work_dir, f'seed{seed}', tag)
+
+    def pretrain(self, method: str, seed: int, tag: Optional[str] = None, *more):
+        """Pretrain ``configs[method]`` (``more``: extra cfg-options) in work_dir/seed*/tag;
+        returns (final checkpoint, kNN monitor curve)."""
+        work = self._work(seed, tag or method)
+        runner = train_program.main([self.spec.configs[method], '--work-dir', work,
+                                     '--seed', str(seed), *self._options(*more)])
+        epochs = runner.max_epochs
+        del runner
+        return osp.join(work, f'epoch_{epochs}.pth'), knn_curve(work)
+
+    def knn(self, checkpoint: str, seed: int, tag: str) -> Dict[str, float]:
+        """kNN top-1 per stream and fused on the test part (bank: the training part)."""
+        metrics = test_program.main([self.spec.configs['cmd'], checkpoint, '--work-dir',
+                                     self._work(seed, f'knn_{tag}'),
+                                     *self._options(f'randomness.seed={seed}')])
+        return {s: metrics[f'knn/{s}_top1'] for s in STREAMS + (FUSED, )}
+
+    def classifier(self, config: str, seed: int, tag: str, *more):
+        """Train a classifier config; returns (its checkpoint, its test dump)."""
+        work = self._work(seed, tag)
+        opts = self._options(*more)
+        runner = train_program.main([config, '--work-dir', work, '--seed', str(seed), *opts])
+        ckpt = osp.join(work, f'epoch_{runner.max_epochs}.pth')
+        del runner
+        dump = osp.join(work, 'test_dump.pkl')
+        test_program.main([config, ckpt, '--work-dir', work, '--dump', dump, *opts])
+        return ckpt, dump
+
+    def run_seed(self, seed: int):
+        """Every method x protocol x stream cell of one seed, and the pretraining curves."""
+        configs = self.spec.configs
+        results = {m: {} for m in METHODS}
+        curves, ckpts = {}, {'random-init': None}
+        for method in ('moco', 'cmd'):
+            ckpts[method], curves[method] = self.pretrain(method, seed)
+        for method in ('random-init', 'moco', 'cmd'):
+            results[method]['knn'] = self.knn(ckpts[method] or 'random-init', seed, method)
+            dumps = {}
+            for stream in STREAMS:
+                _, dumps[stream] = self.classifier(configs['linear'].format(stream), seed,
+                                                   f'linear_{method}_{stream}',
+                                                   f'pretrained={ckpts[method]}')
+            results[method]['linear'] = dump_top1(dumps)
+        sup_ckpts, dumps = {}, {}
+        for stream in STREAMS:
+            sup_ckpts[stream], dumps[stream] = self.classifier(
+                configs['supervised'], seed, f'supervised_{stream}', f'model.modality={stream}')
+        results['supervised']['linear'] = dump_top1(dumps)
+        merged = supervised_as_cmd(sup_ckpts, osp.join(self.args.work_dir, f'seed{seed}',
+                                                       'supervised_as_cmd.pth'))
+        results['supervised']['knn'] = self.knn(merged, seed, 'supervised')
+        return results, curves
+
+
+def knn_curve(work_dir: str):
+    """(epoch, fused kNN top-1 of the monitor) from the validation logs."""
+    return [(row['step'], row['knn/fused_top1'])
+            for row in val_history(work_dir, 'knn/fused_top1')]
+
+
+def final_knn(work_dir: str) -> Dict[str, float]:
+    """kNN top-1 per stream and fused at the last validation of a pretraining run."""
+    row = val_history(work_dir, f'knn/{FUSED}_top1')[-1]
+    return {s: float(row[f'knn/{s}_top1']) for s in STREAMS + (FUSED, )}
+
+
+def dump_top1(dumps: Dict[str, str]) -> Dict[str, float]:
+    """Top-1 of each stream's dump and of their equal-weight score fusion."""
+    from ..evaluation.fusion import fuse_scores, topk_accuracy
+    from ..evaluation.prediction_dump import load_prediction_dump, scores_and_labels
+    scores, labels = {}, None
+    for stream, path in dumps.items():
+        scores[stream], labels = scores_and_labels(load_prediction_dump(path), source=path)
+    result = {s: topk_accuracy(scores[s], labels, (1, ))[1] for s in dumps}
+    result[FUSED] = topk_accuracy(fuse_scores([scores[s] for s in STREAMS]), labels, (1, ))[1]
+    return result
+
+
+def supervised_as_cmd(checkpoints: Dict[str, str], out: str) -> str:
+    """The three supervised encoders in a CMD checkpoint layout (for the kNN test)."""
+    import torch
+
+    from ..engine import trust_checkpoint
+    from ..utils.atomic_io import torch_save_atomic
+    state = {}
+    for stream, path in checkpoints.items():
+        trust_checkpoint(path)
+        sd = torch.load(path, map_location='cpu', weights_only=False)['state_dict']
+        state.update({f'encoder_q.{stream}.{k}': v for k, v in sd.items()
+                      if k.startswith('backbone.')})
+    torch_save_atomic({'state_dict': state, 'meta': {}}, out)
+    trust_checkpoint(out)
+    return out
+
+
+# ----------------------------------------------------------------------------- report
+def mean_std(values: Sequence[float]) -> str:
+    mean = statistics.mean(values)
+    std = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f'{100 * mean:.1f} ± {100 * std:.1f}'
+
+
+def table(per_seed, protocol: str, extra_rows: Sequence[str] = ()) -> str:
+    lines = [f'| {protocol} top-1 (%) | ' + ' | '.join(STREAMS + ('3-stream fusion', )) + ' |',
+             '| --- |' + ' ---: |' * (len(STREAMS) + 1)]
+    for method in METHODS:
+        cells = [mean_std([r[method][protocol][s] for r in per_seed]) for s in STREAMS + (FUSED, )]
+        lines.append(f'| {method} | ' + ' | '.join(cells) + ' |')
+    lines.extend(extra_rows)
+    return '\n'.join(lines)
+
+
+def verdict(per_seed) -> str:
+    """CMD against MoCo on the fused numbers, with the per-seed differences."""
+    get = {(m, p): [r[m][p][FUSED] for r in per_seed] for m in ('cmd', 'moco')
+           for p in ('knn', 'linear')}
+    diffs = {p: ', '.join(f'{100 * (c - m):+.1f}' for c, m in zip(get['cmd', p], get['moco', p]))
+             for p in ('knn', 'linear')}
+    return (f"fused kNN: CMD {mean_std(get['cmd', 'knn'])} vs MoCo "
+            f"{mean_std(get['moco', 'knn'])} (per seed, CMD - MoCo: {diffs['knn']}); fused "
+            f"linear: CMD {mean_std(get['cmd', 'linear'])} vs MoCo "
+            f"{mean_std(get['moco', 'linear'])} (per seed: {diffs['linear']})")
+
+
+def plot_curves(curves_per_seed, path: str, title: str) -> None:
+    """Mean fused kNN monitor against epoch, MoCo and CMD (PNG)."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    for method in ('moco', 'cmd'):
+        runs = [c[method] for c in curves_per_seed]
+        epochs = [e for e, _ in runs[0]]
+        mean = [statistics.mean(run[i][1] for run in runs) * 100 for i in range(len(epochs))]
+        ax.plot(epochs, mean, marker='o', label={'moco': 'MoCo x3', 'cmd': 'CMD'}[method])
+    ax.set_xlabel('pretraining epoch')
+    ax.set_ylabel('fused kNN top-1 (%)')
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    atomic_write(path, lambda f: fig.savefig(f, format='png', dpi=110))
+    plt.close(fig)
+
+
+def report(spec: StudySpec, args, per_seed, seconds: float) -> str:
+    """The generated part of a study's results page."""
+    mode = ' (TINY smoke run: not a result)' if args.tiny else ''
+    extra = spec.extra_report(args, per_seed) if spec.extra_report else ''
+    return f'''# {spec.heading}{mode}
+
+Generated by `python tools/analysis/real_data_study.py --dataset {spec.name}` (seeds
+{args.seeds}); the whole study took **{seconds / 60:.1f} minutes** on this machine
+({os.cpu_count()} CPU cores{f', {args.jobs} seeds at a time' if args.jobs > 1 else ''}).
+
+{spec.describe()}
+
+{table(per_seed, "knn")}
+
+{table(per_seed, "linear")}
+
+(For supervised, "linear" is its own classifier and "knn" uses its encoders' features.)
+
+**CMD vs MoCo:** {verdict(per_seed)}.
+
+![kNN during pretraining]({spec.curve_png})
+
+The curve is the mean fused kNN top-1 on {spec.monitor}. Hyper-parameters were not
+tuned on the test part; see below for how they were chosen.
+{extra}'''
+
+
+def append_kept_pages(text: str, out_dir: str, names: Sequence[str]) -> str:
+    """Hand-written fragments (kept across regenerations) appended to a generated page."""
+    for name in names:
+        extra = osp.join(out_dir, name)
+        if osp.isfile(extra):
+            with open(extra, encoding='utf-8') as f:
+                text += '\n' + f.read()
+    return text
+
+
+def ensure_data(spec: StudySpec, args) -> None:
+    if osp.isfile(args.ann_file):
+        return
+    if not osp.isdir(args.data_dir):
+        raise FileNotFoundError(f'{args.data_dir}: {spec.title} not found (expected the '
+                                'third-party data in ../shared/data beside the repository)')
+    spec.convert(args.data_dir, args.ann_file)
+
+
+def run_seeds(spec: StudySpec, args, script: str, script_args: Sequence[str] = ()):
+    """``(per-seed results, per-seed curves)``, in-process or in ``--jobs`` workers
+    (``script script_args --seeds k --partial-json ...``)."""
+    if args.jobs <= 1 or len(args.seeds) == 1:
+        study = Study(spec, args)
+        per_seed, curves, start = [], [], time.time()
+        for seed in args.seeds:
+            print(f'{spec.name}: seed {seed} ({time.time() - start:.0f} s so far)', flush=True)
+            results, curve = study.run_seed(seed)
+            per_seed.append(results)
+            curves.append(curve)
+        return per_seed, curves
+    os.makedirs(args.work_dir, exist_ok=True)
+    procs = []
+    pending = list(args.seeds)
+    done = {}
+    env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
+    while pending or procs:
+        while pending and len(procs) < args.jobs:
+            seed = pending.pop(0)
+            part = osp.join(args.work_dir, f'partial_seed{seed}.json')
+            log = open(osp.join(args.work_dir, f'seed{seed}.log'), 'w')
+            argv = [sys.executable, script, *script_args, '--seeds', str(seed),
+                    '--partial-json', part,
+                    '--data-dir', args.data_dir, '--ann-file', args.ann_file,
+                    '--work-dir', args.work_dir, '--out-dir', args.out_dir]
+            argv += ['--tiny'] if args.tiny else []
+            print(f'{spec.name}: seed {seed} in a worker (log: {log.name})', flush=True)
+            procs.append((seed, part, log, subprocess.Popen(argv, env=env, stdout=log,
+                                                            stderr=subprocess.STDOUT)))
+        time.sleep(2)
+        for item in list(procs):
+            seed, part, log, proc = item
+            if proc.poll() is None:
+                continue
+            log.close()
+            procs.remove(item)
+            if proc.returncode != 0:
+                for _, _, other_log, other in procs:
+                    other.kill()
+                raise RuntimeError(f'{spec.name}: the seed {seed} worker failed '
+                                   f'(exit {proc.returncode}); see {log.name}')
+            with open(part, encoding='utf-8') as f:
+                done[seed] = json.load(f)
+    order = [done[s] for s in args.seeds]
+    return ([d['results'] for d in order],
+            [{m: [tuple(p) for p in c] for m, c in d['curves'].items()} for d in order])
+
+
+def write_partial(path: str, results, curves) -> None:
+    write_text_atomic(path, json.dumps(dict(results=results[0], curves=curves[0])))

@@ -1,6 +1,0 @@
-# pku2_xsub labelled splits (xsub_train / xsub_val) for the downstream protocols.
-_base_ = ['./downstream_skeleton.py']
-ann_file = 'data/skeleton/pku_mmd2_3d.pkl'
-train_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_train'))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_val'))
-test_dataloader = val_dataloader

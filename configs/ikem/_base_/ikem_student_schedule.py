@@ -1,5 +1,0 @@
-# IKEM relational-KD schedule (METHODS.md §6.2): as the teacher's, 150 epochs, lr x0.1
-# once 125 epochs are finished. Only the students are optimised (the teacher is frozen).
-_base_ = ['./ikem_teacher_schedule.py']
-train_cfg = dict(max_epochs=150)
-param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[125], gamma=0.1)]

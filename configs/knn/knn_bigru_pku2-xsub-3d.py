@@ -1,6 +1,0 @@
-# kNN evaluation of a CMD pretraining checkpoint (METHODS.md §7.1): k = 1, cosine,
-# L2-normalised query-encoder representations of every stream (joint, motion, bone)
-# and of their fusion; bank = train split, queries = test split, both centre-cropped.
-#   python tools/test.py configs/knn/knn_bigru_pku2-xsub-3d.py work_dirs/cmd_bigru_1xb64-1001e_pku2-xsub-3d/epoch_1001.pth
-_base_ = ['../cmd/cmd_bigru_1xb64-1001e_pku2-xsub-3d.py']
-test_evaluator = dict(type='KNNMetric', k=1)
