@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cmd_mmaction.datasets import synthetic as syn
+from cmd_mmaction.datasets.synthetic import body as syn  # joint indices, rest offsets
+from cmd_mmaction.datasets.synthetic import motions
 from cmd_mmaction.utils.safe_pickle import safe_load
 from cmd_mmaction.datasets.synthetic import (ACTION_CLASSES, BONES, forward_kinematics,
                                              generate_clip, generate_dataset, write_dataset)
@@ -134,9 +135,9 @@ def test_feet_stay_on_the_floor():
     """World coordinates before the camera: the lower foot touches y = 0 (no
     floating, no sinking) except in the flight phase of a jump."""
     body = syn.subject_body(1, 0)
-    for label, action in enumerate(syn._ACTIONS):
+    for label, action in enumerate(motions._ACTIONS):
         rng = np.random.default_rng([0, label])
-        pos = syn._simulate(body, action, 90, rng, 1.0, syn._FREE_ARMS[label])
+        pos = motions._simulate(body, action, 90, rng, 1.0, motions._FREE_ARMS[label])
         lowest = pos[:, [syn.L_FOOT, syn.R_FOOT], 1].min(-1)
         assert np.abs(lowest).min() < 0.03, ACTION_CLASSES[label]
         if ACTION_CLASSES[label] != 'jump':
