@@ -2,6 +2,8 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -26,6 +28,9 @@ def test_per_frame_reference_equals_whole_sequence_bigru():
     reference.load_state_dict(ours.state_dict())
     x = torch.randn(3, 2, 7, 25, 3)
     torch.testing.assert_close(reference(x), ours(x), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.slow
 
 
 def test_tiny_run_prints_every_case_ratio_and_verdict(tmp_path, tiny_synthetic_pkl, capsys):

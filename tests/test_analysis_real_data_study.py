@@ -1,27 +1,46 @@
-"""tools/analysis/real_data_study.py and recipe_ablation.py in tiny mode on the real MSR
-Action3D recordings: every method x protocol x stream cell, a curve PNG and the
-Markdown tables."""
+"""tools/analysis/real_data_study.py and recipe_ablation.py in tiny mode on real
+recordings: the Northwestern-UCLA study (every method x protocol x stream cell, the curve
+PNG, the t-SNE PNG, the Markdown tables with the published numbers), the MSR page
+regenerated from saved results, and the MSR recipe ablation."""
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # trains or runs the tools
+
 ROOT = Path(__file__).resolve().parents[1]
-MSR = ROOT.parent / 'shared' / 'data' / 'msr_action3d'
+SHARED = ROOT.parent / 'shared' / 'data'
+MSR = SHARED / 'msr_action3d'
+NW_UCLA = SHARED / 'nw_ucla' / 'all_sqe'
 sys.path.insert(0, str(ROOT))
+PNG = b'\x89PNG\r\n\x1a\n'
+
+
+def skip_without(path):
+    if not path.is_dir():
+        pytest.skip(f'{path} absent (third-party data, provided beside the repository in CI)')
 
 
 def skip_without_msr():
-    if not MSR.is_dir():
-        pytest.skip(f'{MSR} absent (third-party data, provided beside the repository in CI)')
+    skip_without(MSR)
 
 
-def test_tiny_study_writes_table_and_plot(tmp_path):
-    skip_without_msr()
-    from cmd_mmaction.apis.study import METHODS
+@pytest.fixture(scope='module')
+def tiny_ucla(tmp_path_factory):
+    skip_without(NW_UCLA)
     from tools.analysis import real_data_study as study
-    out = study.main(['--tiny', '--data-dir', str(MSR), '--ann-file', str(tmp_path / 'msr.pkl'),
-                      '--work-dir', str(tmp_path / 'work'), '--out-dir', str(tmp_path / 'docs')])
+    tmp = tmp_path_factory.mktemp('ucla')
+    out = study.main(['--dataset', 'nw_ucla', '--tiny', '--data-dir', str(NW_UCLA),
+                      '--ann-file', str(tmp / 'ucla.pkl'), '--work-dir', str(tmp / 'work'),
+                      '--out-dir', str(tmp / 'docs')])
+    return tmp, out
+
+
+def test_tiny_study_writes_table_and_plots(tiny_ucla):
+    from cmd_mmaction.apis.study import METHODS
+    tmp, out = tiny_ucla
     (results, ) = out['results']  # tiny: one seed
     for method in METHODS:
         for protocol in ('knn', 'linear'):
@@ -31,8 +50,26 @@ def test_tiny_study_writes_table_and_plot(tmp_path):
     assert [e for e, _ in out['curves'][0]['cmd']] == [1, 2]  # kNN at every (tiny) epoch
     text = Path(out['markdown']).read_text()
     assert 'TINY smoke run' in text and '| supervised |' in text and '3-stream fusion' in text
-    png = tmp_path / 'docs' / 'results_msr_action3d_knn_curve.png'
-    assert png.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    assert '| P&C (linear, published) | linear | 84.9 |' in text
+    assert '| CTR-GCN (supervised, published) | supervised | 96.5 |' in text
+    for png in ('results_nw_ucla_knn_curve.png', 'results_nw_ucla_tsne.png'):
+        assert (tmp / 'docs' / png).read_bytes()[:8] == PNG, png
+    assert '(results_nw_ucla_tsne.png)' in text
+
+
+def test_report_only_rewrites_the_msr_page_from_saved_results(tiny_ucla, tmp_path):
+    """The MSR study's page comes from the same runner: regenerate it without training."""
+    from tools.analysis import real_data_study as study
+    _, out = tiny_ucla
+    work = tmp_path / 'work'
+    work.mkdir()
+    (work / 'results.json').write_text(json.dumps(dict(
+        seeds=[0], results=out['results'], curves=out['curves'], seconds=60.0, jobs=1)))
+    again = study.main(['--dataset', 'msr', '--report-only', '--work-dir', str(work),
+                        '--out-dir', str(tmp_path / 'docs')])
+    text = Path(again['markdown']).read_text()
+    assert text.startswith('# MSR Action3D: CMD vs MoCo') and '**1.0 minutes**' in text
+    assert (tmp_path / 'docs' / 'results_msr_action3d_knn_curve.png').read_bytes()[:8] == PNG
 
 
 def test_tiny_ablation_writes_table(tmp_path):
@@ -52,3 +89,7 @@ def test_tiny_ablation_writes_table(tmp_path):
     assert 'topk=8' in config and "'CMDLoss'" in config
     text = Path(out['markdown']).read_text()
     assert 'TINY smoke run' in text and all(f'| {name} |' in text for name in names)
+    # --report-only rewrites the same page from the saved scores, without training
+    again = ablation.main(['--report-only', '--work-dir', str(tmp_path / 'work'),
+                           '--out-dir', str(tmp_path / 'again')])
+    assert Path(again['markdown']).read_text() == text

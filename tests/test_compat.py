@@ -3,6 +3,10 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
+
+
+@pytest.mark.slow
 
 
 def test_mmaction_models_import_fails_without_shim_and_works_with_it():

@@ -69,6 +69,9 @@ FAST = [f'{loader}.{key}' for loader in ('train_dataloader', 'val_dataloader', '
         for key in ('num_workers=0', 'persistent_workers=False')]
 
 
+@pytest.mark.slow
+
+
 def test_pretrain_knn_linear_and_supervised_on_real_recordings(msr_pkl, tmp_path):
     data = [f'ann_file={msr_pkl}']  # every dataset of the configs reads '{ann_file}'
     pre = tmp_path / 'cmd'

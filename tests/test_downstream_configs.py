@@ -12,10 +12,12 @@ from mmaction.registry import MODELS
 
 ROOT = Path(__file__).resolve().parents[1]
 PROTOCOLS = ('linear', 'semi', 'finetune', 'transfer')
-# the official-protocol configs; *_synthetic-* (README examples, below) and *_msr-* (the
-# real-data study, tests/test_configs_msr.py) have their own schedules
+# the official-protocol configs; *_synthetic-* (README examples, below), *_msr-* and
+# *_nw-ucla-* (the real-data studies, tests/test_configs_msr.py, test_configs_nw_ucla.py)
+# have their own schedules
+SMALL_DATA = ('synthetic', '_msr-', '_nw-ucla-')
 CONFIGS = sorted(p for d in PROTOCOLS for p in (ROOT / 'configs' / d).glob('*.py')
-                 if 'synthetic' not in p.name and '_msr-' not in p.name)
+                 if not any(tag in p.name for tag in SMALL_DATA))
 SYNTHETIC_LINEAR = sorted((ROOT / 'configs/linear').glob('*_synthetic-xsub-3d-*.py'))
 DATASETS = {'ntu60-xsub': 60, 'ntu60-xview': 60, 'ntu120-xsub': 120, 'ntu120-xset': 120,
             'pku2-xsub': 51}
@@ -139,7 +141,7 @@ def test_knn_config_bank_query_and_metric(path):
     cfg = load_config(str(path))
     data = cfg.test_dataloader.dataset
     assert data.type == 'KNNBankDataset'
-    split = path.stem.split('_')[-1][:-3].split('-')[1]
+    split = path.stem.split('_')[-1][:-3].split('-')[-1]  # ntu60-xsub -> xsub
     assert (data.bank.split, data.query.split) == (f'{split}_train', f'{split}_val')
     assert data.bank.ann_file == data.query.ann_file == cfg.ann_file
     for part in (data.bank, data.query):  # centre crop for bank and queries alike

@@ -12,6 +12,8 @@ import torch
 
 from cmd_runs import run_tool
 
+pytestmark = pytest.mark.slow  # trains or runs the tools
+
 ROOT = Path(__file__).resolve().parents[1]
 CMD_CONFIG = ROOT / 'configs/cmd/cmd_bigru_1xb64-451e_ntu60-xsub-3d.py'
 LINEAR_CONFIG = ROOT / 'configs/linear/linear_bigru_1xb64-80e_ntu60-xsub-3d-joint.py'

@@ -3,6 +3,7 @@ transfer (fine-tuning the whole encoder) with stock RecognizerGCN + STGCN + GCNH
 import re
 from pathlib import Path
 
+import pytest
 import torch
 
 from cmd_runs import run_tool
@@ -14,6 +15,9 @@ FAST = [f'{loader}.{key}' for loader in ('train_dataloader', 'val_dataloader', '
         for key in ('batch_size=4', 'num_workers=0', 'persistent_workers=False')]
 TINY_GCN = ['model.backbone.num_stages=2', 'model.backbone.inflate_stages=[2]',
             'model.backbone.down_stages=[2]']
+
+
+@pytest.mark.slow
 
 
 def test_cmd_stgcn_pretrain_then_transfer(tmp_path, tiny_synthetic_pkl, small_synthetic_pkl):

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import torch
 
+pytestmark = pytest.mark.slow  # trains or runs the tools
+
 ROOT = Path(__file__).resolve().parents[1]
 CFG = ROOT / 'configs/ikem'
 TEACHER = CFG / 'ikem-teacher_stgcn-w16_1xb128-300e_ntu60-xsub-3d.py'

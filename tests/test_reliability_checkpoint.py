@@ -51,6 +51,9 @@ def test_interrupted_checkpoint_save_keeps_previous(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ['epoch_1.pth']  # no temp left
 
 
+@pytest.mark.slow
+
+
 def test_sigkill_during_write_leaves_old_file(tmp_path):
     """A writer killed by SIGKILL inside the write: the final name holds the old bytes."""
     target = tmp_path / 'last_checkpoint'
@@ -99,6 +102,9 @@ def test_resume_point_skips_broken_checkpoints(tmp_path):
     good.write_bytes(b'')
     assert find_resumable_checkpoint(str(tmp_path)) == str(tmp_path / 'epoch_1.pth')
     assert find_resumable_checkpoint(str(tmp_path / 'none')) is None
+
+
+@pytest.mark.slow
 
 
 def test_sigkilled_training_resumes(tmp_path, tiny_synthetic_pkl):

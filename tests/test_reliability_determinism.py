@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from test_reliability_distributed import CMD, cmd_options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +31,9 @@ def _losses(work, ann_file, seed):
     rows = [json.loads(line) for line in scalars.read_text().splitlines()]
     return [{k: v for k, v in row.items() if k.startswith('loss')} for row in rows
             if 'loss' in row]
+
+
+@pytest.mark.slow
 
 
 def test_two_seeded_runs_log_identical_losses(tmp_path, tiny_synthetic_pkl):

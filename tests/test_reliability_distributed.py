@@ -83,11 +83,17 @@ def dist_pretrained(tmp_path_factory, tiny_synthetic_pkl):
     return work, out
 
 
+@pytest.mark.slow
+
+
 def test_cmd_pretraining_on_two_processes(dist_pretrained):
     work, out = dist_pretrained
     assert 'Distributed training: True' in out
     assert 'loss_cmd' in out and 'knn/joint_top1' in out  # trained and monitored
     assert (work / 'epoch_1.pth').is_file()
+
+
+@pytest.mark.slow
 
 
 def test_two_process_eval_equals_one_process(dist_pretrained, tiny_synthetic_pkl,

@@ -3,9 +3,13 @@ import os
 import subprocess
 import sys
 
+import pytest
 import torch
 
 from cmd_runs import CONFIG, EVAL, ROOT, TINY, data_options
+
+
+@pytest.mark.slow
 
 
 def test_two_process_pretraining_gathers_keys_from_both_ranks(tmp_path, tiny_synthetic_pkl):

@@ -78,6 +78,7 @@ def test_init_cfg_is_not_needed_for_testing():
 
 
 @pytest.mark.parametrize('tool', ['train', 'test'])
+@pytest.mark.slow
 def test_tools_validate_before_reading_data(tool, tmp_path):
     """The data file does not exist: the validation error must come first."""
     args = [sys.executable, str(ROOT / f'tools/{tool}.py'), str(CMD)]

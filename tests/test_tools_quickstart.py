@@ -1,4 +1,6 @@
 """The README's main job (tools/quickstart.py) end to end, in a tiny mode."""
+import pytest
+
 from cmd_runs import EVAL, TINY  # also puts the repository root on sys.path
 from tools import quickstart
 
@@ -10,6 +12,9 @@ def test_format_table_rows_modalities_fused_last():
     assert table.splitlines() == [
         '| kNN top-1 (%) | a | b |', '| --- | ---: | ---: |',
         '| bone | 12.5 | - |', '| joint | 50.0 | 25.0 |', '| fused | 75.0 | - |']
+
+
+@pytest.mark.slow
 
 
 def test_quickstart_pretrains_and_compares_with_random_init(tmp_path, tiny_synthetic_pkl,

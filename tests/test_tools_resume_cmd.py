@@ -17,6 +17,7 @@ from cmd_runs import CONFIG, logged_scalars, train, train_tool
 
 
 @pytest.mark.parametrize('workers', [1, 0])
+@pytest.mark.slow
 def test_resume_reproduces_the_uninterrupted_losses(tmp_path, tiny_synthetic_pkl, workers):
     opt = f'train_dataloader.num_workers={workers}'
     full = train(tmp_path / 'full', tiny_synthetic_pkl, 3, opt)

@@ -38,9 +38,15 @@ def trained(tmp_path_factory, tiny_synthetic_pkl):
     return work, opts, out
 
 
+@pytest.mark.slow
+
+
 def test_train_one_epoch_validates(trained):
     _, _, out = trained
     assert 'Epoch(val) [1]' in out and 'acc/top1' in out
+
+
+@pytest.mark.slow
 
 
 def test_test_prints_top1_and_dumps(trained):
@@ -53,6 +59,9 @@ def test_test_prints_top1_and_dumps(trained):
     assert dump.is_file()
 
 
+@pytest.mark.slow
+
+
 def test_resume_continues_from_last_epoch(trained):
     work, opts, _ = trained
     opts = [o for o in opts if not o.startswith('train_cfg.max_epochs')]
@@ -62,6 +71,9 @@ def test_resume_continues_from_last_epoch(trained):
     assert 'resumed epoch: 1' in out
     assert 'Epoch(train) [2]' in out and 'Epoch(train) [1]' not in out
     assert (work / 'epoch_2.pth').is_file()
+
+
+@pytest.mark.slow
 
 
 def test_dist_train_two_cpu_processes(tmp_path, tiny_synthetic_pkl):

@@ -103,9 +103,9 @@ once per final run. Encoder: BiGRU (official feeding) hidden 128 x 2 layers, 32-
 clips. Preprocessing: CMD's own pre-normalisation with the kinect-v1 joints
 (`CMDPreNormalize`, docs/preprocessing.md).
 Pretraining (`{c["cmd"]}`, `{c["moco"]}`): 40 epochs, batch 32, SGD lr 0.1 (x0.1 after
-30), queue 256, top-k 128, momentum 0.99, the official temperatures; views: random crop
-and shear on every view, no joint corruption (the small-data recipe, chosen on the
-training views: see the ablation below); MoCo is the same model without the
+30), queue 256, top-k 128, momentum 0.99, the official temperatures and views (random
+crop, then shear or joint corruption; shear-only views did no better on the training
+views: docs/results_nw_ucla_ablation.md); MoCo is the same model without the
 distillation term.
 Linear: `{c["linear"].format("<stream>")}` (frozen encoder, 20 epochs). Supervised:
 `{c["supervised"]}` (same encoder + classifier from scratch, all training labels, 30
@@ -148,13 +148,14 @@ NW_UCLA = StudySpec(
             'there), measured every 5 epochs during pretraining',
     kept_pages=('results_nw_ucla_discussion.md', ),
     extra_report=_published_rows,
+    tsne_png='results_nw_ucla_tsne.png',
     # the recipe question of the small real sets: do the official views (half of them
     # joint-corrupted) or shear-only views learn better? Asked of plain MoCo (CMD uses
     # the same views; CMD against MoCo is the study's own question)
     ablation_variants=(
-        ('MoCo, shear on every view (the shipped views)', 'moco', ()),
-        ('MoCo, official views (shear or joint corruption, p = 0.5)', 'moco',
-         ('view_pipeline={official_views}', ))),
+        ('MoCo, shear on every view, no joint corruption', 'moco',
+         ('view_pipeline={shear_views}', )),
+        ('MoCo, official views (shear or joint corruption, p = 0.5; shipped)', 'moco', ())),
     ablation_page='results_nw_ucla_ablation.md',
     ablation_scope='view 2 with view 1 as the bank (both training views)')
 

@@ -20,20 +20,12 @@ import sys
 from typing import List, Optional
 
 import numpy as np
-import torch
 from mmengine.config import DictAction
-from mmengine.dataset import pseudo_collate
-from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
 
 import cmd_mmaction  # noqa: F401
-from cmd_mmaction.engine import trust_checkpoint
-from cmd_mmaction.models.selfsup import BaseSkeletonSelfSupervisor
+from cmd_mmaction.apis.embeddings import RANDOM_INIT, tsne_png  # noqa: F401
 from cmd_mmaction.utils import load_config
-from cmd_mmaction.utils.atomic_io import atomic_write, write_bytes_atomic
-from mmaction.registry import DATASETS, MODELS
-
-RANDOM_INIT = 'random-init'
+from cmd_mmaction.utils.atomic_io import write_bytes_atomic
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -55,87 +47,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return args
 
 
-@torch.no_grad()
-def representation(model, inputs: torch.Tensor, modality: str, data_samples=None) -> torch.Tensor:
-    """``(N, D)`` features of joints ``(N, clips, M, T, V, C)``."""
-    if hasattr(model, 'stream_features'):  # MultiStreamRecognizer
-        feats = model.stream_features(inputs)
-        if modality not in feats:
-            raise ValueError(f'--modality {modality!r}: the model has streams {list(feats)}')
-        return feats[modality]
-    if isinstance(model, BaseSkeletonSelfSupervisor):  # CMD / IKEM pretraining model
-        return model.extract_feat(inputs, modality, data_samples)
-    if getattr(model, 'modality', modality) != modality:
-        raise ValueError(f'--modality {modality!r}: the recognizer encodes {model.modality!r}')
-    n, clips = inputs.shape[:2]
-    feat, _ = model.extract_feat(inputs, stage='backbone')  # the recognizer makes its stream
-    if feat.dim() == 5:  # (N*clips, M, C, T, V), pooled like GCNHead
-        feat = feat.mean(dim=(3, 4)).mean(dim=1)
-    return feat.view(n, clips, -1).mean(dim=1)
-
-
-def extract(cfg, checkpoint: str, modality: str, max_samples: int, batch_size: int):
-    init_default_scope(cfg.get('default_scope', 'mmaction'))
-    data_cfg = cfg.test_dataloader.dataset
-    if data_cfg.get('type') == 'KNNBankDataset':
-        data_cfg = data_cfg.query
-    dataset = DATASETS.build(data_cfg)
-    model = MODELS.build(cfg.model)
-    if checkpoint == RANDOM_INIT:
-        torch.manual_seed(cfg.get('randomness', {}).get('seed', 0))
-        model.init_weights()
-    else:
-        trust_checkpoint(checkpoint)
-        load_checkpoint(model, checkpoint, map_location='cpu', strict=True, logger='current')
-    model.eval()
-    count = min(len(dataset), max_samples)
-    feats, labels = [], []
-    for start in range(0, count, batch_size):
-        batch = pseudo_collate([dataset[i] for i in range(start, min(start + batch_size, count))])
-        data = model.data_preprocessor(batch, training=False)
-        feats.append(representation(model, data['inputs'], modality,
-                                    data['data_samples']).float().cpu())
-        labels += [int(s.gt_label.item()) for s in data['data_samples']]
-    return torch.cat(feats).numpy(), np.asarray(labels)
-
-
-def embed(feats: np.ndarray, perplexity: float, seed: int) -> np.ndarray:
-    from sklearn.manifold import TSNE
-    if len(feats) < 4:
-        raise ValueError(f't-SNE needs at least 4 samples, got {len(feats)}')
-    perplexity = min(perplexity, (len(feats) - 1) / 3)
-    return TSNE(n_components=2, perplexity=perplexity, init='pca',
-                random_state=seed).fit_transform(feats.astype(np.float64))
-
-
-def plot(points: np.ndarray, labels: np.ndarray, title: str, out: str) -> None:
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 7), dpi=100)
-    classes = np.unique(labels)
-    cmap = plt.get_cmap('tab20' if len(classes) <= 20 else 'nipy_spectral')
-    colours = cmap(np.linspace(0, 1, len(classes)))
-    for colour, c in zip(colours, classes):
-        sel = labels == c
-        ax.scatter(points[sel, 0], points[sel, 1], s=6, color=colour, label=str(c))
-    if len(classes) <= 20:
-        ax.legend(title='class', fontsize=6, markerscale=2, loc='best')
-    ax.set_title(title)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    atomic_write(out, lambda f: fig.savefig(f, format='png'))
-    plt.close(fig)
-
-
 def main(argv: Optional[List[str]] = None) -> dict:
     args = parse_args(argv)
     cfg = load_config(args.config, args.cfg_options)
-    feats, labels = extract(cfg, args.checkpoint, args.modality, args.max_samples,
-                            args.batch_size)
-    points = embed(feats, args.perplexity, args.seed)
     name = osp.splitext(osp.basename(args.config))[0]
-    plot(points, labels, f'{name}: {args.modality} (t-SNE, {len(labels)} samples)', args.out)
+    (feats, labels, points), = tsne_png(
+        cfg, [(name, args.checkpoint)], args.out, args.modality, args.max_samples,
+        args.batch_size, args.perplexity, args.seed)
     npz = osp.splitext(args.out)[0] + '.npz'
     buffer = io.BytesIO()
     np.savez(buffer, features=feats, labels=labels, embedding=points)

@@ -14,6 +14,13 @@ view_pipeline = [
     dict(type='RandomChoiceOf', transforms=[dict(type='RandomShear', amplitude=1.0),
                                             dict(type='JointCorruption')]),
 ]
+# The alternative the small-data recipe ablations measure (every view sheared, none
+# corrupted; docs/results_nw_ucla_ablation.md): --cfg-options 'view_pipeline={shear_views}'
+shear_views = [
+    dict(type='TemporalCropResize', clip_len='{clip_len}', ratio=(0.1, 1.0),
+         min_len='{clip_len}'),
+    dict(type='RandomShear', amplitude=1.0),
+]
 pretrain_pipeline = [
     dict(type='CMDPreNormalize', layout='{layout}'),
     dict(type='ValidLength'),
