@@ -31,8 +31,6 @@ def test_per_frame_reference_equals_whole_sequence_bigru():
 
 
 @pytest.mark.slow
-
-
 def test_tiny_run_prints_every_case_ratio_and_verdict(tmp_path, tiny_synthetic_pkl, capsys):
     out = benchmark.main(['--size', 'tiny', '--steps', '1', '--warmup', '1', '--data-seconds',
                           '1', '--workers', '0', '--loss-curve', '2', '--profile', 'cmd', '--data',

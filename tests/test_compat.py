@@ -7,8 +7,6 @@ import pytest
 
 
 @pytest.mark.slow
-
-
 def test_mmaction_models_import_fails_without_shim_and_works_with_it():
     bare = subprocess.run([sys.executable, '-c', 'import mmaction.models'],
                           capture_output=True, text=True)

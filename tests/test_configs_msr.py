@@ -70,8 +70,6 @@ FAST = [f'{loader}.{key}' for loader in ('train_dataloader', 'val_dataloader', '
 
 
 @pytest.mark.slow
-
-
 def test_pretrain_knn_linear_and_supervised_on_real_recordings(msr_pkl, tmp_path):
     data = [f'ann_file={msr_pkl}']  # every dataset of the configs reads '{ann_file}'
     pre = tmp_path / 'cmd'

@@ -18,8 +18,6 @@ TINY_GCN = ['model.backbone.num_stages=2', 'model.backbone.inflate_stages=[2]',
 
 
 @pytest.mark.slow
-
-
 def test_cmd_stgcn_pretrain_then_transfer(tmp_path, tiny_synthetic_pkl, small_synthetic_pkl):
     pre = tmp_path / 'cmd'
     run_tool([ROOT / 'tools/train.py', CMD_CONFIG, '--work-dir', pre, '--cfg-options',

@@ -175,8 +175,6 @@ def test_restricted_loader_refuses_code(tmp_path):
 
 
 @pytest.mark.slow
-
-
 def test_fuse_results_cli_reports_errors(two_dumps, tmp_path):
     paths, *_ = two_dumps
     proc = subprocess.run([sys.executable, str(FUSE_TOOL), paths[0], str(tmp_path / 'no.pkl')],

@@ -327,8 +327,6 @@ def free_port():
 
 
 @pytest.mark.slow
-
-
 def test_two_process_evaluation_equals_one_process(tmp_path):
     """9 samples over 2 ranks (DefaultSampler pads one): collected results equal 1 process."""
     ann = str(tmp_path / 'tiny.pkl')

@@ -156,8 +156,6 @@ def _worker(rank, port, out_dir):
 
 
 @pytest.mark.slow
-
-
 def test_two_process_gathered_enqueue_and_shuffle(tmp_path):
     mp.spawn(_worker, args=(_free_port(), str(tmp_path)), nprocs=2, join=True)
     r0, r1 = (torch.load(tmp_path / f'rank{r}.pt') for r in range(2))

@@ -57,8 +57,6 @@ def test_no_part_imports_upwards(part, allowed):
 
 
 @pytest.mark.slow
-
-
 def test_importing_the_package_leaves_the_converters_out():
     code = ('import sys, cmd_mmaction; '
             'print(sorted(m for m in sys.modules if m.startswith("cmd_mmaction.") and '

@@ -52,8 +52,6 @@ def test_interrupted_checkpoint_save_keeps_previous(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-
-
 def test_sigkill_during_write_leaves_old_file(tmp_path):
     """A writer killed by SIGKILL inside the write: the final name holds the old bytes."""
     target = tmp_path / 'last_checkpoint'
@@ -105,8 +103,6 @@ def test_resume_point_skips_broken_checkpoints(tmp_path):
 
 
 @pytest.mark.slow
-
-
 def test_sigkilled_training_resumes(tmp_path, tiny_synthetic_pkl):
     """Kill tools/train.py at a random moment after 2 checkpoints, corrupt the newest,
     resume with --resume: it continues from the newest *complete* checkpoint."""

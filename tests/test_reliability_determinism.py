@@ -34,8 +34,6 @@ def _losses(work, ann_file, seed):
 
 
 @pytest.mark.slow
-
-
 def test_two_seeded_runs_log_identical_losses(tmp_path, tiny_synthetic_pkl):
     # 12 clips, batch 4: 3 logged iterations each
     first = _losses(tmp_path / 'a', tiny_synthetic_pkl, seed=0)

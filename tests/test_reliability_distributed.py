@@ -84,8 +84,6 @@ def dist_pretrained(tmp_path_factory, tiny_synthetic_pkl):
 
 
 @pytest.mark.slow
-
-
 def test_cmd_pretraining_on_two_processes(dist_pretrained):
     work, out = dist_pretrained
     assert 'Distributed training: True' in out
@@ -94,8 +92,6 @@ def test_cmd_pretraining_on_two_processes(dist_pretrained):
 
 
 @pytest.mark.slow
-
-
 def test_two_process_eval_equals_one_process(dist_pretrained, tiny_synthetic_pkl,
                                              odd_eval_pkl, tmp_path):
     work, _ = dist_pretrained

@@ -10,8 +10,6 @@ from cmd_runs import CONFIG, EVAL, ROOT, TINY, data_options
 
 
 @pytest.mark.slow
-
-
 def test_two_process_pretraining_gathers_keys_from_both_ranks(tmp_path, tiny_synthetic_pkl):
     env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS='1', PYTHON=sys.executable,
                PORT=str(29700 + os.getpid() % 1000))

@@ -82,8 +82,6 @@ def _kill(pid):
 
 
 @pytest.mark.slow
-
-
 def test_hung_rank_fails_the_run_after_the_configured_timeout(tmp_path, tiny_synthetic_pkl):
     (tmp_path / 'stop_rank.py').write_text(STOPPER)
     config = tmp_path / 'stopping.py'

@@ -121,8 +121,6 @@ shutdown_distributed()
 
 
 @pytest.mark.slow
-
-
 def test_ddp_ranks_skip_together(tmp_path):
     """A NaN on one rank only: every rank skips (no DDP hang), weights stay in sync."""
     import json

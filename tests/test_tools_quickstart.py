@@ -15,8 +15,6 @@ def test_format_table_rows_modalities_fused_last():
 
 
 @pytest.mark.slow
-
-
 def test_quickstart_pretrains_and_compares_with_random_init(tmp_path, tiny_synthetic_pkl,
                                                             capsys):
     results = quickstart.main(['--data', tiny_synthetic_pkl, '--work-dir', str(tmp_path),

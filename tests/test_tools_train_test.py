@@ -39,16 +39,12 @@ def trained(tmp_path_factory, tiny_synthetic_pkl):
 
 
 @pytest.mark.slow
-
-
 def test_train_one_epoch_validates(trained):
     _, _, out = trained
     assert 'Epoch(val) [1]' in out and 'acc/top1' in out
 
 
 @pytest.mark.slow
-
-
 def test_test_prints_top1_and_dumps(trained):
     work, opts, _ = trained
     dump = work / 'dump.pkl'
@@ -60,8 +56,6 @@ def test_test_prints_top1_and_dumps(trained):
 
 
 @pytest.mark.slow
-
-
 def test_resume_continues_from_last_epoch(trained):
     work, opts, _ = trained
     opts = [o for o in opts if not o.startswith('train_cfg.max_epochs')]
@@ -74,8 +68,6 @@ def test_resume_continues_from_last_epoch(trained):
 
 
 @pytest.mark.slow
-
-
 def test_dist_train_two_cpu_processes(tmp_path, tiny_synthetic_pkl):
     opts = _data_options(tiny_synthetic_pkl) + SMALL + ['train_cfg.max_epochs=1']
     env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS='1',

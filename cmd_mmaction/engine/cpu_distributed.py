@@ -15,6 +15,8 @@ seconds (mmengine's own key, which it passes to ``init_process_group`` on CUDA;
 ``--dist-timeout`` of the tools sets it), or :data:`DEFAULT_CPU_TIMEOUT_S`.
 """
 import os
+import shutil
+import subprocess
 
 import torch
 import torch.distributed as torch_dist
@@ -28,8 +30,36 @@ from mmengine.registry import MODEL_WRAPPERS
 DEFAULT_CPU_TIMEOUT_S = 600
 
 
+def slurm_environment(environ=os.environ) -> dict:
+    """``RANK`` / ``WORLD_SIZE`` / ``LOCAL_RANK`` / ``MASTER_ADDR`` / ``MASTER_PORT`` of a
+    process started by ``srun`` (mmengine's slurm set-up, which also picks a GPU).
+
+    ``MASTER_ADDR`` / ``MASTER_PORT`` given in the environment win; otherwise the first
+    host of ``SLURM_NODELIST`` (via ``scontrol show hostnames``) and port 29500.
+    """
+    missing = [k for k in ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_NODELIST') if k not in environ]
+    if missing:
+        raise RuntimeError(f"--launcher slurm: {', '.join(missing)} not set; start the tool "
+                           'with srun (tools/slurm_train.sh)')
+    addr = environ.get('MASTER_ADDR')
+    if not addr:
+        nodes = environ['SLURM_NODELIST']
+        if shutil.which('scontrol'):
+            addr = subprocess.run(['scontrol', 'show', 'hostnames', nodes], check=True,
+                                  capture_output=True, text=True).stdout.split()[0]
+        elif not any(c in nodes for c in '[],'):
+            addr = nodes  # a single host needs no expansion
+        else:
+            raise RuntimeError(f'--launcher slurm: cannot expand SLURM_NODELIST={nodes!r} '
+                               'without scontrol; set MASTER_ADDR')
+    return dict(RANK=environ['SLURM_PROCID'], WORLD_SIZE=environ['SLURM_NTASKS'],
+                LOCAL_RANK=environ.get('SLURM_LOCALID', '0'), MASTER_ADDR=addr,
+                MASTER_PORT=environ.get('MASTER_PORT', '29500'))
+
+
 def init_cpu_dist(launcher: str, timeout_s: float = DEFAULT_CPU_TIMEOUT_S) -> bool:
-    """Initialise a gloo process group for ``launcher='pytorch'`` without CUDA.
+    """Initialise a gloo process group for ``launcher='pytorch'`` or ``'slurm'`` without
+    CUDA (with CUDA, mmengine's Runner does it).
 
     Args:
         launcher (str): the tools' ``--launcher``.
@@ -43,9 +73,12 @@ def init_cpu_dist(launcher: str, timeout_s: float = DEFAULT_CPU_TIMEOUT_S) -> bo
         return False
     if torch_dist.is_available() and torch_dist.is_initialized():
         return False
-    if launcher != 'pytorch':
-        raise RuntimeError(f'launcher {launcher!r} without CUDA is not supported; '
-                           "use tools/dist_train.sh (torchrun, launcher 'pytorch')")
+    if launcher == 'slurm':
+        os.environ.update(slurm_environment())
+    elif launcher != 'pytorch':
+        raise RuntimeError(f'launcher {launcher!r} without CUDA is not supported; use '
+                           "tools/dist_train.sh (torchrun, launcher 'pytorch') or "
+                           "tools/slurm_train.sh (launcher 'slurm')")
     from datetime import timedelta
     torch_dist.init_process_group(
         backend='gloo',
