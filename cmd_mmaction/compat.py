@@ -11,7 +11,10 @@ small, documented place. :func:`apply_all` runs at ``import cmd_mmaction``:
   file names. The handler is replaced by one that unpickles with the restricted
   unpickler of ``cmd_mmaction/utils/safe_pickle.py`` (plus checked CPU
   tensors, see :class:`~cmd_mmaction.evaluation.prediction_dump.DumpUnpickler`,
-  so ``tools/test.py --dump`` files still load); dumping is unchanged.
+  so ``tools/test.py --dump`` files still load); dumping is unchanged;
+* :func:`silence_mmcv_lite_warning`: mmcv-lite (the pinned build, without compiled
+  ops) warns at every import that its deformable-attention op is missing; nothing
+  here uses it, so the line only hides a newcomer's first real messages.
 """
 import os
 import sys
@@ -96,7 +99,15 @@ def patch_pickle_handler() -> None:
     register_handler(['pkl', 'pickle'])(RestrictedPickleHandler)
 
 
+def silence_mmcv_lite_warning() -> None:
+    import warnings
+    warnings.filterwarnings(
+        'ignore', message='Fail to import ``MultiScaleDeformableAttention``',
+        category=UserWarning)
+
+
 def apply_all() -> None:
+    silence_mmcv_lite_warning()
     patch_missing_drn()
     patch_numpy2_aliases()
     patch_pickle_handler()

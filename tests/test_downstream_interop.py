@@ -1,6 +1,7 @@
 """tools/convert_to_mmaction.py: a CMD encoder exported to stock mmaction2 gives the same
 features as ``CMD.extract_feat``."""
 import copy
+import os.path as osp
 
 import pytest
 import torch
@@ -112,3 +113,50 @@ def test_export_of_a_tools_train_checkpoint_loads_into_a_bigru_recognizer(tmp_pa
         bones = cmd.modality('bone', inputs)
         torch.testing.assert_close(model.extract_feat(bones)[0],
                                    cmd.extract_feat(inputs, 'bone'))
+
+
+def test_export_loads_into_mmaction2s_own_stgcn_config_with_the_printed_overrides(tmp_path,
+                                                                                 capsys):
+    """The overrides the tool prints turn mmaction2's shipped ST-GCN config into our
+    encoder: every exported tensor loads, only the new classifier is missing."""
+    import mmaction
+    from mmengine.config import Config
+
+    from cmd_mmaction.utils import parse_options
+    stock_file = (osp.join(osp.dirname(mmaction.__file__), '.mim', 'configs', 'skeleton',
+                           'stgcn', 'stgcn_8xb16-joint-u100-80e_ntu60-xsub-keypoint-3d.py'))
+    cmd, _ = tiny_cmd_stgcn()
+    src, dst = tmp_path / 'cmd.pth', tmp_path / 'stgcn_joint.pth'
+    torch.save(dict(state_dict=cmd.state_dict(), meta=dict(epoch=1)), src)
+    assert convert_to_mmaction.main([str(src), str(dst)]) == 0
+    line, = [ln for ln in capsys.readouterr().out.splitlines() if '--cfg-options' in ln]
+    options = line.split('--cfg-options', 1)[1].split()
+    assert options == [f'load_from={dst}', 'model.backbone.base_channels=16',
+                       'model.backbone.inflate_stages=[5,8,9,10]',
+                       'model.backbone.tcn_dropout=0.5', 'model.cls_head.in_channels=256']
+
+    stock = Config.fromfile(stock_file)
+    stock.merge_from_dict(parse_options(options))
+    init_default_scope('mmaction')
+    model = MODELS.build(stock.model).eval()
+    exported = torch.load(stock.load_from, map_location='cpu', weights_only=True)
+    missing, unexpected = model.load_state_dict(exported['state_dict'], strict=False)
+    assert unexpected == [] and sorted(missing) == ['cls_head.fc.bias', 'cls_head.fc.weight']
+    inputs = torch.randn(2, 1, 2, 16, 25, 3)
+    with torch.no_grad():
+        stock_feat = model.backbone(inputs[:, 0]).mean(dim=(3, 4)).mean(dim=1)
+        torch.testing.assert_close(stock_feat, cmd.extract_feat(inputs, 'joint'),
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_stgcn_overrides_are_read_from_the_widths_and_absent_for_other_backbones():
+    def widths_state(widths):
+        return {f'backbone.gcn.{i}.tcn.conv.weight': torch.zeros(w, w, 9, 1)
+                for i, w in enumerate(widths)}
+    stock = widths_state([64, 64, 64, 64, 128, 128, 128, 256, 256, 256])
+    assert convert_to_mmaction.stgcn_overrides(stock) == [
+        'model.backbone.tcn_dropout=0.5', 'model.cls_head.in_channels=256']
+    assert convert_to_mmaction.stgcn_overrides({'backbone.gru.weight_ih_l0': torch.zeros(1)}) \
+        is None
+    with pytest.raises(ValueError, match='ch_ratio 2'):
+        convert_to_mmaction.stgcn_overrides(widths_state([16, 16, 48]))

@@ -9,7 +9,10 @@ layout::
 
 so the result loads into a stock ``RecognizerGCN`` (``load_from=OUT`` or
 ``mmengine.runner.load_checkpoint``), whose new ``cls_head`` is the only missing
-part. ``SkeletonGlobalPool`` (the CMD ST-GCN neck) has no weights and pools like
+part. For an ST-GCN the tool prints the ``--cfg-options`` that fit mmaction2's own
+ST-GCN configs to it (our 1/4-width encoder: ``base_channels=16``,
+``inflate_stages=[5,8,9,10]``, ``tcn_dropout=0.5``, ``cls_head.in_channels=256``),
+read from the exported widths. ``SkeletonGlobalPool`` (the CMD ST-GCN neck) has no weights and pools like
 ``GCNHead``; ``BiGRU`` needs the ``cmd_mmaction`` plugin (``LinearClsHead``).
 The output holds tensors only (``meta`` is plain strings), so it loads with
 ``torch.load(weights_only=True)``; it is written atomically.
@@ -56,6 +59,39 @@ def convert_state_dict(state_dict: Dict[str, torch.Tensor],
     return out
 
 
+#: what mmaction2's STGCN builds unless told otherwise (its stock configs rely on them)
+STOCK_STGCN = dict(base_channels=64, inflate_stages=[5, 8], num_stages=10)
+#: our ST-GCN encoder trains with dropout in blocks 2-10 (configs/_base_/encoders/
+#: stgcn-w16.py); not in the weights, so the stock configs' 0 would load silently
+OUR_TCN_DROPOUT = 0.5
+
+
+def stgcn_overrides(state_dict: Dict[str, torch.Tensor]) -> Optional[List[str]]:
+    """``--cfg-options`` that make a stock mmaction2 ST-GCN config fit an exported
+    ST-GCN (``backbone.*`` keys), read from the block widths; None for other backbones.
+
+    The width of block ``i`` is the output size of its temporal convolution; a stock
+    ``STGCN`` starts at ``base_channels`` and doubles (``ch_ratio`` 2) at every stage
+    in ``inflate_stages`` (1-based).
+    """
+    widths = {}
+    for key, value in state_dict.items():
+        parts = key.split('.')
+        if parts[:2] == ['backbone', 'gcn'] and parts[3:] == ['tcn', 'conv', 'weight']:
+            widths[int(parts[2])] = int(value.shape[0])
+    if not widths:
+        return None
+    widths = [widths[i] for i in sorted(widths)]
+    inflate = [i + 1 for i in range(1, len(widths)) if widths[i] != widths[i - 1]]
+    if any(widths[i - 1] != 2 * widths[i - 2] for i in inflate):
+        raise ValueError(f'block widths {widths}: not a stock STGCN (ch_ratio 2)')
+    found = dict(base_channels=widths[0], inflate_stages=inflate, num_stages=len(widths))
+    options = [f'model.backbone.{k}={str(v).replace(" ", "")}'
+               for k, v in found.items() if v != STOCK_STGCN[k]]
+    return options + [f'model.backbone.tcn_dropout={OUR_TCN_DROPOUT}',
+                      f'model.cls_head.in_channels={widths[-1]}']
+
+
 def load_state_dict(path: str) -> Dict[str, torch.Tensor]:
     """The ``state_dict`` of a checkpoint the user named (trusted for unpickling)."""
     if not os.path.isfile(path):
@@ -87,6 +123,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     meta = dict(converted_from=os.path.basename(args.src), prefix=prefix)
     torch_save_atomic(dict(meta=meta, state_dict=state), args.dst)
     print(f'wrote {len(state)} tensors ({prefix}* -> backbone.*) to {args.dst}')
+    overrides = stgcn_overrides(state)
+    if overrides:
+        print("to fine-tune it with one of mmaction2's stock ST-GCN configs "
+              '(configs/skeleton/stgcn/), add\n'
+              f'  --cfg-options load_from={args.dst} {" ".join(overrides)}\n'
+              '(tcn_dropout: what this encoder was trained with; not stored in the weights)')
     return 0
 
 

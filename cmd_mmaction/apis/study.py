@@ -141,13 +141,9 @@ class Study:
         the random-init one."""
         import glob
 
-        from mmengine.config import DictAction
-
         from ..utils import load_config
         from .embeddings import RANDOM_INIT, tsne_png
-        options = dict(o.split('=', 1) for o in self._options()[1:])
-        cfg = load_config(self.spec.configs['cmd'],
-                          {k: DictAction._parse_iterable(v) for k, v in options.items()})
+        cfg = load_config(self.spec.configs['cmd'], self._options()[1:])
         ckpts = glob.glob(osp.join(self._work(seed, 'cmd'), 'epoch_*.pth'))
         if not ckpts:
             raise FileNotFoundError(f'{self._work(seed, "cmd")}: no CMD checkpoint for t-SNE')
@@ -251,25 +247,15 @@ def verdict(per_seed) -> str:
             f"{mean_std(get['moco', 'linear'])} (per seed: {diffs['linear']})")
 
 
-def plot_curves(curves_per_seed, path: str, title: str) -> None:
+def plot_mean_curves(curves_per_seed, path: str, title: str) -> None:
     """Mean fused kNN monitor against epoch, MoCo and CMD (PNG)."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(5, 3.5))
-    for method in ('moco', 'cmd'):
+    from .plots import plot_curves
+    series = {}
+    for method, name in (('moco', 'MoCo x3'), ('cmd', 'CMD')):
         runs = [c[method] for c in curves_per_seed]
-        epochs = [e for e, _ in runs[0]]
-        mean = [statistics.mean(run[i][1] for run in runs) * 100 for i in range(len(epochs))]
-        ax.plot(epochs, mean, marker='o', label={'moco': 'MoCo x3', 'cmd': 'CMD'}[method])
-    ax.set_xlabel('pretraining epoch')
-    ax.set_ylabel('fused kNN top-1 (%)')
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    atomic_write(path, lambda f: fig.savefig(f, format='png', dpi=110))
-    plt.close(fig)
+        series[name] = [(epoch, statistics.mean(run[i][1] for run in runs) * 100)
+                        for i, (epoch, _) in enumerate(runs[0])]
+    plot_curves(series, path, title, 'fused kNN top-1 (%)')
 
 
 def report(spec: StudySpec, args, per_seed, seconds: float) -> str:

@@ -19,9 +19,9 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from mmaction.registry import RUNNERS
-from ..engine import (prepare_checkpoint_trust, positive_seconds, prepare_distributed,
-                      set_dist_timeout, shutdown_distributed, validate_config,
-                      warn_unknown_options)
+from ..engine import (log_threads, positive_int, positive_seconds, prepare_checkpoint_trust,
+                      prepare_distributed, set_dist_timeout, set_threads,
+                      shutdown_distributed, validate_config, warn_unknown_options)
 from ..utils import merge_options, resolve_variables
 
 RANDOM_INIT = 'random-init'
@@ -45,6 +45,10 @@ def parse_args(argv=None):
         '--dist-timeout', type=positive_seconds, metavar='SECONDS',
         help='with --launcher: how long a collective waits for the other processes '
         'before the run fails (env_cfg.dist_cfg.timeout; default on CPU: 600)')
+    parser.add_argument(
+        '--threads', type=positive_int, metavar='N',
+        help="torch threads of the main process (default: torch's, which follows "
+        'OMP_NUM_THREADS); 1 is fastest on a small machine shared with other jobs')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -97,8 +101,10 @@ def merge_args(cfg, args):
     return cfg
 
 
-def main(argv=None):
+def main(argv=None, hooks=()):
+    """Run the tool; ``hooks``: extra mmengine ``Hook`` objects (e.g. a progress bar)."""
     args = parse_args(argv)
+    set_threads(args.threads)
     try:
         cfg = merge_args(Config.fromfile(args.config), args)
     except (ValueError, FileNotFoundError) as err:
@@ -107,6 +113,9 @@ def main(argv=None):
     prepare_distributed(cfg, args.launcher)
     prepare_checkpoint_trust(cfg, named_files=[cfg.load_from] if cfg.load_from else [])
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    log_threads()
+    for hook in hooks:
+        runner.register_hook(hook)
     if args.checkpoint == RANDOM_INIT:  # the weights training would start from
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         model.init_weights()

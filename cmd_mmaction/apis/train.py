@@ -17,10 +17,10 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from mmaction.registry import RUNNERS
-from ..engine import (ResumeTrustError, add_epoch_seed_hook, positive_seconds,
-                      prepare_checkpoint_trust, prepare_distributed, select_resume_checkpoint,
-                      set_dist_timeout, shutdown_distributed, use_amp, validate_config,
-                      warn_unknown_options)
+from ..engine import (ResumeTrustError, add_epoch_seed_hook, log_threads, positive_int,
+                      positive_seconds, prepare_checkpoint_trust, prepare_distributed,
+                      select_resume_checkpoint, set_dist_timeout, set_threads,
+                      shutdown_distributed, use_amp, validate_config, warn_unknown_options)
 from ..utils import ConfigVariableError, merge_options, resolve_variables
 
 
@@ -52,6 +52,10 @@ def parse_args(argv=None):
         '--dist-timeout', type=positive_seconds, metavar='SECONDS',
         help='with --launcher: how long a collective waits for the other processes '
         'before the run fails (env_cfg.dist_cfg.timeout; default on CPU: 600)')
+    parser.add_argument(
+        '--threads', type=positive_int, metavar='N',
+        help="torch threads of the main process (default: torch's, which follows "
+        'OMP_NUM_THREADS); 1 is fastest on a small machine shared with other jobs')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -98,8 +102,10 @@ def merge_args(cfg, args):
     return cfg
 
 
-def main(argv=None):
+def main(argv=None, hooks=()):
+    """Run the tool; ``hooks``: extra mmengine ``Hook`` objects (e.g. a progress bar)."""
     args = parse_args(argv)
+    set_threads(args.threads)
     try:
         cfg = merge_args(Config.fromfile(args.config), args)
     except ConfigVariableError as err:
@@ -115,6 +121,9 @@ def main(argv=None):
         except ResumeTrustError as err:
             sys.exit(f'error: {err}')
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    log_threads()
+    for hook in hooks:
+        runner.register_hook(hook)
     try:
         runner.train()
     finally:

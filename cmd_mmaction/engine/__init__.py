@@ -8,7 +8,9 @@ from .cpu_amp import CPUBF16OptimWrapper  # noqa: F401
 from .cpu_distributed import CPUCompatibleDDP, init_cpu_dist  # noqa: F401
 from .epoch_seed import EpochSeedHook  # noqa: F401
 from .nonfinite import NonFiniteLossHook  # noqa: F401
+from .progress import PhaseBar, ProgressHook  # noqa: F401
 from .config_check import ConfigValidationError, validate_config  # noqa: F401
 from .launch import (add_epoch_seed_hook, exit_launched_process,  # noqa: F401
-                     positive_seconds, prepare_checkpoint_trust, prepare_distributed,
-                     set_dist_timeout, shutdown_distributed, use_amp)
+                     log_threads, positive_int, positive_seconds,
+                     prepare_checkpoint_trust, prepare_distributed, set_dist_timeout,
+                     set_threads, shutdown_distributed, use_amp)

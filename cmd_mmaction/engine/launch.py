@@ -42,6 +42,36 @@ def positive_seconds(text: str) -> float:
     return seconds
 
 
+def positive_int(text: str) -> int:
+    """argparse ``type`` of ``--threads``."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f'{text!r} is not a positive whole number')
+    return int(text)
+
+
+def set_threads(threads: Optional[int]) -> None:
+    """``--threads N``: torch's intra-op threads of the main process (``None`` keeps
+    torch's choice, which follows ``OMP_NUM_THREADS``). Data workers use one each.
+
+    On a small machine torch's default (one thread per core) competes with the data
+    workers and with any other job: on 2 cores shared with one other job an
+    iteration of the main job took 20 s instead of 1.3 s (docs/troubleshooting.md).
+    """
+    if threads is not None:
+        torch.set_num_threads(threads)
+
+
+def log_threads() -> None:
+    """Say in the run's log how many threads torch uses and where that came from."""
+    import os
+
+    from mmengine.logging import print_log
+    source = (f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}"
+              if 'OMP_NUM_THREADS' in os.environ else 'torch default: one per core')
+    print_log(f'torch intra-op threads: {torch.get_num_threads()} (--threads, else '
+              f'{source}); {os.cpu_count()} CPU cores', logger='current')
+
+
 def set_dist_timeout(cfg, seconds: Optional[float]) -> None:
     """``--dist-timeout``: set mmengine's ``env_cfg.dist_cfg.timeout`` (seconds)."""
     if seconds is None:

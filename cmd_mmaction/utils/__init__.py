@@ -1,3 +1,3 @@
 """Neutral helpers shared by datasets, models, evaluation, engine and tools."""
 from .config_vars import (ConfigVariableError, load_config, merge_options,  # noqa: F401
-                          redirect_option, resolve_variables)
+                          parse_options, redirect_option, resolve_variables)

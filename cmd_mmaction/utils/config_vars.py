@@ -19,7 +19,7 @@ The dotted keys of mmaction2 habits keep working: ``model.backbone.hidden=8``, w
 """
 import copy
 import re
-from typing import List, Optional
+from typing import List, Optional, Sequence, Union
 
 from mmengine.config import Config, ConfigDict
 
@@ -92,12 +92,26 @@ def merge_options(cfg: Config, options: dict) -> Config:
     return cfg
 
 
-def load_config(path: str, options: Optional[dict] = None) -> Config:
+def parse_options(strings: Sequence[str]) -> dict:
+    """``['key=value', ...]`` as ``--cfg-options`` parses them (mmengine's DictAction:
+    numbers, booleans, lists and tuples typed)."""
+    from mmengine.config import DictAction
+    options = {}
+    for text in strings:
+        key, sep, value = text.partition('=')
+        if not sep:
+            raise ValueError(f'{text!r}: a config option is key=value')
+        options[key] = DictAction._parse_iterable(value)
+    return options
+
+
+def load_config(path: str, options: Union[None, dict, Sequence[str]] = None) -> Config:
     """``Config.fromfile(path)``, ``options`` merged (``--cfg-options`` style dotted
-    keys, redirected through placeholders), placeholders resolved: the config as the
-    tools see it."""
+    keys, redirected through placeholders; a dict or ``'key=value'`` strings),
+    placeholders resolved: the config as the tools see it."""
     cfg = Config.fromfile(path)
+    if options and not isinstance(options, dict):
+        options = parse_options(options)
     if options:
         merge_options(cfg, dict(options))
     return resolve_variables(cfg)
-

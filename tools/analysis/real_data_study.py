@@ -19,7 +19,7 @@ import time
 
 from cmd_mmaction.apis.studies import ROOT, STUDIES
 from cmd_mmaction.apis.study import (Study, append_kept_pages, build_parser, ensure_data,
-                                     plot_curves, report, run_seeds, write_partial)
+                                     plot_mean_curves, report, run_seeds, write_partial)
 from cmd_mmaction.utils.atomic_io import write_text_atomic
 
 
@@ -59,7 +59,7 @@ def main(argv=None):
         if spec.tsne_png:
             Study(spec, args).tsne(args.seeds[0], osp.join(args.out_dir, spec.tsne_png))
         seconds = time.time() - start
-    plot_curves(curves, osp.join(args.out_dir, spec.curve_png), spec.curve_title)
+    plot_mean_curves(curves, osp.join(args.out_dir, spec.curve_png), spec.curve_title)
     text = append_kept_pages(report(spec, args, per_seed, seconds), args.out_dir,
                              spec.kept_pages)
     md = osp.join(args.out_dir, spec.page)

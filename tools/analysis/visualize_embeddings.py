@@ -10,7 +10,7 @@ the kNN test loader of a pretraining config)::
         --out tsne_motion.png --max-samples 2000
 
 ``random-init`` instead of a checkpoint embeds the seeded initial weights (the
-floor). Also writes ``<out>.npz`` with the features, labels and 2-D embedding. The
+floor); ``--compare random-init`` draws that floor beside the checkpoint. Also writes ``<out>.npz`` with the features, labels and 2-D embedding. The
 checkpoint named here is trusted for full unpickling.
 """
 import argparse
@@ -23,7 +23,7 @@ import numpy as np
 from mmengine.config import DictAction
 
 import cmd_mmaction  # noqa: F401
-from cmd_mmaction.apis.embeddings import RANDOM_INIT, tsne_png  # noqa: F401
+from cmd_mmaction.apis.embeddings import RANDOM_INIT, tsne_png
 from cmd_mmaction.utils import load_config
 from cmd_mmaction.utils.atomic_io import write_bytes_atomic
 
@@ -33,6 +33,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('config')
     parser.add_argument('checkpoint')
     parser.add_argument('--out', required=True, help='PNG file')
+    parser.add_argument('--compare', metavar='CHECKPOINT',
+                        help=f'a second panel beside the first, e.g. {RANDOM_INIT!r}')
     parser.add_argument('--modality', default='joint', help='stream to embed')
     parser.add_argument('--max-samples', type=int, default=2000,
                         help='first N test samples (t-SNE is quadratic)')
@@ -51,14 +53,19 @@ def main(argv: Optional[List[str]] = None) -> dict:
     args = parse_args(argv)
     cfg = load_config(args.config, args.cfg_options)
     name = osp.splitext(osp.basename(args.config))[0]
-    (feats, labels, points), = tsne_png(
-        cfg, [(name, args.checkpoint)], args.out, args.modality, args.max_samples,
+    panels = [(name, args.checkpoint)]
+    if args.compare:
+        panels.append((RANDOM_INIT if args.compare == RANDOM_INIT
+                       else osp.basename(args.compare), args.compare))
+    (feats, labels, points), *_ = tsne_png(
+        cfg, panels, args.out, args.modality, args.max_samples,
         args.batch_size, args.perplexity, args.seed)
     npz = osp.splitext(args.out)[0] + '.npz'
     buffer = io.BytesIO()
     np.savez(buffer, features=feats, labels=labels, embedding=points)
     write_bytes_atomic(npz, buffer.getvalue())
-    print(f'wrote {args.out} and {npz} ({len(labels)} samples, {feats.shape[1]}-d features)')
+    print(f'wrote {args.out} and {npz} ({len(labels)} samples, {feats.shape[1]}-d features'
+          f'{" of the first panel" if args.compare else ""})')
     return dict(features=feats, labels=labels, embedding=points)
 
 

@@ -1,6 +1,6 @@
 """Clips and datasets: the camera and sensor model around simulated people, NTU-style
 names and splits, and the PoseDataset pickle."""
-from typing import Dict, Optional
+from typing import Callable, Dict, Optional
 
 import numpy as np
 
@@ -82,7 +82,8 @@ def generate_clip(subject: int, label: int, rep: int, seed: int = 0,
 
 
 def generate_dataset(num_subjects: int = 10, clips_per_class_per_subject: int = 10,
-                     num_classes: int = len(ACTION_CLASSES), seed: int = 0) -> Dict:
+                     num_classes: int = len(ACTION_CLASSES), seed: int = 0,
+                     progress: Optional[Callable[[int, int], None]] = None) -> Dict:
     """Generate a synthetic NTU-25 skeleton dataset in PoseDataset format.
 
     Args:
@@ -91,6 +92,8 @@ def generate_dataset(num_subjects: int = 10, clips_per_class_per_subject: int = 
         clips_per_class_per_subject (int): repetitions R001.. of each action.
         num_classes (int): use the first ``num_classes`` of :data:`ACTION_CLASSES`.
         seed (int): everything is a function of the seed.
+        progress (callable, optional): called as ``progress(done, total)`` after
+            each clip (a progress bar).
 
     Returns:
         dict: ``split`` = {xsub_train, xsub_val (odd / even subjects), xview_train,
@@ -109,11 +112,14 @@ def generate_dataset(num_subjects: int = 10, clips_per_class_per_subject: int = 
     if not 1 <= num_classes <= len(ACTION_CLASSES):
         raise ValueError(f'num_classes must be in [1, {len(ACTION_CLASSES)}], got {num_classes}')
     annotations = []
+    total = num_subjects * num_classes * clips_per_class_per_subject
     for subject in range(1, num_subjects + 1):
         body = subject_body(subject, seed)
         for label in range(num_classes):
             for rep in range(1, clips_per_class_per_subject + 1):
                 annotations.append(generate_clip(subject, label, rep, seed, body))
+                if progress is not None:
+                    progress(len(annotations), total)
     split = dict(
         xsub_train=[a['frame_dir'] for a in annotations if a['subject'] % 2 == 1],
         xsub_val=[a['frame_dir'] for a in annotations if a['subject'] % 2 == 0],
