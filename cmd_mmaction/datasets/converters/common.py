@@ -27,6 +27,7 @@ import numpy as np
 
 from ...skeleton.pre_normalize import cmd_pre_normalize
 from ...utils.atomic_io import pickle_dump_atomic
+from ..tuning_split import TuningSplit
 
 PathLike = Union[str, os.PathLike]
 
@@ -215,8 +216,12 @@ def convert_items(items: Sequence, convert: Callable[[object], Iterable],
 
 
 def build_pose_dataset(samples: Sequence[ConvertedSample], split_names: Sequence[str],
-                       pre_normalized: Optional[dict] = None) -> dict:
+                       pre_normalized: Optional[dict] = None,
+                       tuning: Optional[TuningSplit] = None) -> dict:
     """Assemble the PoseDataset dict; every name in ``split_names`` is present (maybe empty).
+
+    ``tuning`` adds its two tuning splits after them (empty parts allowed: a
+    conversion of some files may lack the held-out groups).
 
     ``pre_normalized`` (``dict(method='cmd', layout=...)`` after ``--normalize``) is
     stored as a top-level field: the pipeline's pre-normalisation then leaves the
@@ -231,6 +236,8 @@ def build_pose_dataset(samples: Sequence[ConvertedSample], split_names: Sequence
         seen.add(name)
         for split_name in sample.splits:
             split.setdefault(split_name, []).append(name)
+    if tuning is not None:
+        split.update(tuning.carve(split, strict=False))
     data = dict(split=dict(split), annotations=[s.annotation for s in samples])
     if pre_normalized is not None:
         data['pre_normalized'] = dict(pre_normalized)
@@ -239,11 +246,12 @@ def build_pose_dataset(samples: Sequence[ConvertedSample], split_names: Sequence
 
 def write_pose_dataset(samples: Sequence[ConvertedSample], split_names: Sequence[str],
                        out: PathLike, summary: ConversionSummary,
-                       pre_normalized: Optional[dict] = None) -> dict:
+                       pre_normalized: Optional[dict] = None,
+                       tuning: Optional[TuningSplit] = None) -> dict:
     """Build and atomically write the pickle; refuses to write an empty dataset."""
     if not samples:
         raise ValueError(f'no sample could be converted; {out} not written\n{summary.format()}')
-    data = build_pose_dataset(samples, split_names, pre_normalized)
+    data = build_pose_dataset(samples, split_names, pre_normalized, tuning)
     pickle_dump_atomic(data, out)
     summary.output = str(out)
     summary.split_sizes = {k: len(v) for k, v in data['split'].items()}

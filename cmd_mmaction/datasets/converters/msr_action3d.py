@@ -21,6 +21,7 @@ from ...skeleton.pre_normalize import normalization_record
 from .common import (BadFileError, ConversionSummary, ConvertedSample, LineReader,
                      PathLike, SkipSample, checked_keypoint, convert_items, drop_empty_frames,
                      make_annotation, read_name_list, write_pose_dataset)
+from ..tuning_split import TuningSplit
 
 LAYOUT = 'msr20'
 NUM_JOINTS = 20
@@ -28,8 +29,9 @@ NUM_CLASSES = 20
 SUFFIX = '_skeleton3D.txt'
 DEFAULT_FILE_LIST = 'files_used_in_cvpr12_paper.txt'
 IMG_SHAPE = (480, 640)
-SPLITS = ('xsub_train', 'xsub_val', 'xsub_train_tune', 'xsub_val_tune')
-TUNE_HOLDOUT_SUBJECTS = (7, 9)  # training subjects held out for validation
+SPLITS = ('xsub_train', 'xsub_val')
+# training subjects 7, 9 held out for validation: xsub_val_tune; 1, 3, 5: xsub_train_tune
+TUNING = TuningSplit('xsub_train', 'msr-subject', holdout=(7, 9))
 NAME_PATTERN = re.compile(r'^a(\d{2})_s(\d{2})_e(\d{2})$')
 
 
@@ -107,12 +109,7 @@ class MSRAction3DConverter:
         if num_empty:
             self.summary.add_note('empty frames dropped', num_empty)
             self.summary.add_note('samples with empty frames dropped')
-        if subject % 2 == 0:
-            splits = ('xsub_val', )
-        elif subject in TUNE_HOLDOUT_SUBJECTS:
-            splits = ('xsub_train', 'xsub_val_tune')
-        else:
-            splits = ('xsub_train', 'xsub_train_tune')
+        splits = ('xsub_val', ) if subject % 2 == 0 else ('xsub_train', )
         keypoint = checked_keypoint(keypoint, path, LAYOUT if self.normalize else None)
         yield ConvertedSample(make_annotation(name, action - 1, keypoint, IMG_SHAPE), splits)
 
@@ -120,7 +117,8 @@ class MSRAction3DConverter:
         samples = convert_items(self.names, self.convert_file, lambda n: n, self.summary,
                                 strict=self.strict, progress=self.progress)
         write_pose_dataset(samples, SPLITS, out, self.summary,
-                           normalization_record('cmd', LAYOUT) if self.normalize else None)
+                           normalization_record('cmd', LAYOUT) if self.normalize else None,
+                           tuning=TUNING)
         return self.summary
 
 

@@ -27,6 +27,7 @@ from ...skeleton.pre_normalize import normalization_record
 from .common import (BadFileError, ConversionSummary, ConvertedSample, PathLike, SkipSample,
                      checked_keypoint, convert_items, drop_empty_frames, make_annotation,
                      write_pose_dataset)
+from ..tuning_split import TuningSplit
 
 LAYOUT = 'kinect-v1'
 NUM_JOINTS = 20
@@ -36,8 +37,9 @@ IMG_SHAPE = (480, 640)
 ACTION_LABELS = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, 6: 5, 8: 6, 9: 7, 11: 8, 12: 9}
 NUM_CLASSES = len(ACTION_LABELS)
 TRAIN_VIEWS = (1, 2)
-TUNE_TRAIN_VIEW, TUNE_VAL_VIEW = 1, 2
-SPLITS = ('xview_train', 'xview_val', 'xview_train_tune', 'xview_val_tune')
+SPLITS = ('xview_train', 'xview_val')
+# view 2 held out for validation: xview_val_tune; view 1: xview_train_tune
+TUNING = TuningSplit('xview_train', 'nw-ucla-view', holdout=(2, ))
 STANDARD_CLIPS = 1484
 NAME_PATTERN = re.compile(r'^a(\d{2})_s(\d{2})_e(\d{2})_v(\d{2})$')
 
@@ -86,9 +88,7 @@ def read_clip(path: PathLike) -> dict:
 def splits_of(view: int):
     if view not in (1, 2, 3):
         raise ValueError(f'view {view} outside 1..3')
-    if view not in TRAIN_VIEWS:
-        return ('xview_val', )
-    return ('xview_train', 'xview_train_tune' if view == TUNE_TRAIN_VIEW else 'xview_val_tune')
+    return ('xview_train', ) if view in TRAIN_VIEWS else ('xview_val', )
 
 
 class NWUCLAConverter:
@@ -151,7 +151,8 @@ class NWUCLAConverter:
             self.summary.add_note(f'clips found (the standard set has {STANDARD_CLIPS})',
                                   len(self.names))
         write_pose_dataset(samples, SPLITS, out, self.summary,
-                           normalization_record('cmd', LAYOUT) if self.normalize else None)
+                           normalization_record('cmd', LAYOUT) if self.normalize else None,
+                           tuning=TUNING)
         return self.summary
 
 
