@@ -3,6 +3,8 @@ data and each other, the ablation's shear-only views differ from the official on
 by the joint corruption, and the monitor stays on the training views."""
 from pathlib import Path
 
+import pytest
+
 import cmd_mmaction  # noqa: F401
 from cmd_mmaction.apis.studies import NW_UCLA
 from cmd_mmaction.utils import load_config
@@ -74,3 +76,23 @@ def test_study_spec_names_existing_configs_and_the_published_numbers():
     assert options == [('view_pipeline={shear_views}', ), ()]
     from cmd_mmaction.apis.studies import NW_UCLA_PUBLISHED
     assert [v for _, _, v in NW_UCLA_PUBLISHED] == [74.3, 76.8, 84.9, 96.5]
+
+
+def test_the_cmd_ablation_variants_build_valid_configs():
+    """recipe_ablation.py --dataset nw_ucla --ablation cmd: every variant's options reach
+    the model it trains (and pass the config check)."""
+    from cmd_mmaction.apis.study import ablation_of
+    from cmd_mmaction.engine import validate_config
+    from cmd_mmaction.utils import parse_options
+    variants, page = ablation_of(NW_UCLA, 'cmd')
+    assert page == 'results_nw_ucla_ablation_cmd.md' and len(variants) == 5
+    for name, method, options in variants:
+        cfg = load_config(NW_UCLA.configs[method], list(options))
+        validate_config(cfg, 'train', 'none')
+        for key, value in parse_options(options).items():
+            node = cfg
+            for part in key.split('.'):
+                node = node[part]
+            assert node == value, (name, key)
+    with pytest.raises(ValueError, match="no ablation 'nope'"):
+        ablation_of(NW_UCLA, 'nope')

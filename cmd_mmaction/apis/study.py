@@ -26,7 +26,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Optional, Sequence
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 from ..utils.atomic_io import atomic_write, write_text_atomic
 from . import test as test_program
@@ -69,7 +69,19 @@ class StudySpec:
     ablation_variants: Sequence[tuple] = ()
     ablation_page: str = ''
     ablation_scope: str = ''         # where the variants are scored (for the page)
+    # more variant lists (recipe_ablation.py --ablation NAME): name -> (variants, page)
+    more_ablations: Dict[str, tuple] = field(default_factory=dict)
     tsne_png: str = ''               # t-SNE of the first seed's CMD joint features (test part)
+
+
+def ablation_of(spec: StudySpec, name: str = 'default') -> Tuple[Sequence[tuple], str]:
+    """``(variants, page)`` of the spec's default ablation or of a named one."""
+    if name == 'default':
+        return spec.ablation_variants, spec.ablation_page
+    if name not in spec.more_ablations:
+        raise ValueError(f'{spec.name} has no ablation {name!r} (it has: default, '
+                         f'{", ".join(spec.more_ablations) or "nothing else"})')
+    return spec.more_ablations[name]
 
 
 def build_parser(description: str, root: str, spec: StudySpec, work_dir: str):

@@ -29,7 +29,7 @@ class PhaseBar:
         from rich.console import Console
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                    TimeElapsedColumn, TimeRemainingColumn)
-        console = Console(file=stream, width=100 if not stream.isatty() else None,
+        console = Console(file=stream, width=120 if not stream.isatty() else None,
                           highlight=False)
         self._progress = Progress(
             TextColumn(f'{name:<9}'), BarColumn(bar_width=24), MofNCompleteColumn(),
@@ -79,7 +79,7 @@ class ProgressHook(Hook):
 
     def __init__(self, bar: PhaseBar):
         self.bar = bar
-        self._monitor = ''
+        self._loss = self._monitor = ''
 
     def before_train(self, runner) -> None:
         self.bar.add_total(runner.max_iters)
@@ -87,13 +87,14 @@ class ProgressHook(Hook):
             self.bar.advance(runner.iter)
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
-        loss = runner.message_hub.get_scalar('train/loss').mean(10)
-        self.bar.advance(info=f'loss {loss:.3f}{self._monitor}')
+        self._loss = f"loss {runner.message_hub.get_scalar('train/loss').mean(10):.3f}"
+        self.bar.advance(info=self._loss + self._monitor)
 
     def after_val_epoch(self, runner, metrics=None) -> None:
         for key, label in (('knn/fused_top1', 'kNN fused'), ('acc/top1', 'top-1')):
             if metrics and key in metrics:
                 self._monitor = f', {label} {100 * float(metrics[key]):.1f}% (epoch {runner.epoch})'
+                self.bar.advance(0, info=self._loss + self._monitor)  # also after the last epoch
                 break
 
     def before_test_epoch(self, runner) -> None:
