@@ -85,7 +85,7 @@ def test_the_cmd_ablation_variants_build_valid_configs():
     from cmd_mmaction.engine import validate_config
     from cmd_mmaction.utils import parse_options
     variants, page = ablation_of(NW_UCLA, 'cmd')
-    assert page == 'results_nw_ucla_ablation_cmd.md' and len(variants) == 5
+    assert page == 'results_nw_ucla_ablation_cmd.md' and len(variants) == 3
     for name, method, options in variants:
         cfg = load_config(NW_UCLA.configs[method], list(options))
         validate_config(cfg, 'train', 'none')

@@ -13,7 +13,7 @@ from mmaction.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 from mmaction.structures import ActionDataSample
 from fixtures_skeleton import ROOT
 
-CMD_BIGRU = 'configs/cmd/cmd_bigru-h128_1xb32-30e_synthetic-xsub-3d.py'
+CMD_BIGRU = 'configs/cmd/cmd_bigru-h128_1xb32-10e_synthetic-xsub-3d.py'
 CMD_STGCN = 'configs/cmd/cmd_stgcn-w16_1xb32-120e_msr-xsub-3d.py'
 TEACHER = 'configs/ikem/ikem-teacher_stgcn-w16_1xb128-300e_ntu60-xsub-3d.py'
 STUDENT = 'configs/ikem/ikem-student_stgcn-w16_1xb128-150e_ntu60-xsub-3d.py'

@@ -254,7 +254,7 @@ def walking_ntu(tmp_path):
 
 
 def _query_dataset(ann_file):
-    cfg = load_config(str(CONFIGS / 'cmd' / 'cmd_bigru-h128_1xb32-30e_synthetic-xsub-3d.py'))
+    cfg = load_config(str(CONFIGS / 'cmd' / 'cmd_bigru-h128_1xb32-10e_synthetic-xsub-3d.py'))
     query = cfg.val_dataloader.dataset.query
     query.update(ann_file=str(ann_file), split='xsub_train')
     return DATASETS.build(query)

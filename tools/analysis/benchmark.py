@@ -43,7 +43,7 @@ import time
 import torch
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-DATA_CONFIG = osp.join(ROOT, 'configs/cmd/cmd_bigru-h128_1xb32-30e_synthetic-xsub-3d.py')
+DATA_CONFIG = osp.join(ROOT, 'configs/cmd/cmd_bigru-h128_1xb32-10e_synthetic-xsub-3d.py')
 DEFAULT_DATA = osp.join(ROOT, 'data/synthetic/synthetic_ntu25.pkl')
 
 SIZES = {
