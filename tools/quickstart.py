@@ -32,6 +32,7 @@ import time
 from cmd_mmaction.apis import test as test_tool
 from cmd_mmaction.apis import train as train_tool
 from cmd_mmaction.engine import PhaseBar, ProgressHook, positive_int, set_threads
+from cmd_mmaction.utils.output import redirect_output
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -208,7 +209,7 @@ def main(argv=None):
     log = osp.join(args.work_dir, 'quickstart.log')
     start = time.time()
     redirect = (contextlib.nullcontext(sys.stdout) if args.verbose
-                else _redirect_output(log))
+                else redirect_output(log))
     job = None
     try:
         with redirect as terminal:
@@ -228,11 +229,6 @@ def main(argv=None):
             print(_tail(log, 30), file=sys.stderr, flush=True)
         raise
     return job.results
-
-
-def _redirect_output(log):
-    from cmd_mmaction.utils.output import redirect_output
-    return redirect_output(log)
 
 
 def _tail(path, lines):

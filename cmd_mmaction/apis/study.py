@@ -28,7 +28,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Optional, Sequence, Tuple
 
-from ..utils.atomic_io import atomic_write, write_text_atomic
+from ..utils.atomic_io import write_text_atomic
 from . import test as test_program
 from . import train as train_program
 from .run_logs import val_history

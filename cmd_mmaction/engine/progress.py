@@ -61,10 +61,6 @@ class PhaseBar:
         else:
             self._progress.update(self._task, advance=steps, info=info)
 
-    @property
-    def completed(self) -> int:
-        return int(self._progress.tasks[0].completed)
-
 
 class ProgressHook(Hook):
     """Advance a :class:`PhaseBar` by one step per training or test iteration.
