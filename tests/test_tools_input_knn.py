@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from cmd_mmaction.datasets.synthetic import write_dataset
-from cmd_mmaction.skeleton.pre_normalize import cmd_pre_normalize
+from cmd_mmaction.skeleton.pre_normalize import cmd_pre_normalize, normalization_record
 from cmd_mmaction.skeleton.temporal import resize_time
+from cmd_mmaction.utils.atomic_io import pickle_dump_atomic
 from cmd_mmaction.utils.safe_pickle import safe_load
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -43,6 +44,16 @@ def test_matches_a_hand_computed_nearest_neighbour(data):
         assert acc == pytest.approx((pred[yq == c] == c).mean())
 
 
-def test_unknown_split_is_named(data):
-    with pytest.raises(KeyError, match="'nope' not in the pickle"):
+def test_unknown_split_is_named_with_the_file(data):
+    with pytest.raises(ValueError, match=r"gen\.pkl: unknown split 'nope'"):
         input_knn.main([data, '--query', 'nope'])
+
+
+def test_a_pre_normalised_pickle_is_not_normalised_twice(data, tmp_path):
+    d = safe_load(data)
+    for ann in d['annotations']:
+        ann['keypoint'] = cmd_pre_normalize(ann['keypoint'])
+    d['pre_normalized'] = normalization_record('cmd', 'nturgb+d')
+    path = str(tmp_path / 'normalized.pkl')
+    pickle_dump_atomic(d, path)
+    assert input_knn.main([path]) == input_knn.main([data])

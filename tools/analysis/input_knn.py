@@ -18,9 +18,9 @@ from typing import Dict, List, Optional
 import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
 
-from cmd_mmaction.skeleton.pre_normalize import cmd_pre_normalize
+from cmd_mmaction.datasets import SkeletonPoseDataset
+from cmd_mmaction.datasets.transforms import CMDPreNormalize
 from cmd_mmaction.skeleton.temporal import resize_time
-from cmd_mmaction.utils.safe_pickle import safe_load
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -33,35 +33,32 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def features(annotations: List[Dict], layout: str, frames: int) -> np.ndarray:
-    """(N, frames * V * 3): body 0, pre-normalised, resized, flattened."""
-    out = []
-    for ann in annotations:
-        body = cmd_pre_normalize(ann['keypoint'], layout)[:1]
-        out.append(resize_time(body, frames).reshape(-1))
-    return np.stack(out)
+def features(ann_file: str, split: str, layout: str, frames: int):
+    """(N, frames * V * 3) body 0 of each clip, pre-normalised, resized and flattened,
+    and the (N,) labels. The dataset class reads and validates the pickle and its
+    transform pre-normalises, so a pickle converted with --normalize is not
+    normalised twice."""
+    dataset = SkeletonPoseDataset(ann_file, split=split, test_mode=True,
+                                  pipeline=[CMDPreNormalize(layout)])
+    samples = [dataset[i] for i in range(len(dataset))]
+    x = np.stack([resize_time(s['keypoint'][:1], frames).reshape(-1) for s in samples])
+    return x, np.array([s['label'] for s in samples])
 
 
-def input_knn(data: Dict, bank: str, query: str, layout: str = 'nturgb+d',
+def input_knn(ann_file: str, bank: str, query: str, layout: str = 'nturgb+d',
               frames: int = 32) -> Dict:
     """Top-1 and per-class top-1 (fractions) of the cosine 1-NN of ``query`` in ``bank``."""
-    by_name = {a['frame_dir']: a for a in data['annotations']}
-    parts = {}
-    for split in (bank, query):
-        if split not in data['split']:
-            raise KeyError(f'split {split!r} not in the pickle (has: {sorted(data["split"])})')
-        anns = [by_name[name] for name in data['split'][split]]
-        parts[split] = (features(anns, layout, frames), np.array([a['label'] for a in anns]))
-    knn = KNeighborsClassifier(n_neighbors=1, metric='cosine').fit(*parts[bank])
-    pred = knn.predict(parts[query][0])
-    labels = parts[query][1]
+    knn = KNeighborsClassifier(n_neighbors=1, metric='cosine')
+    knn.fit(*features(ann_file, bank, layout, frames))
+    x, labels = features(ann_file, query, layout, frames)
+    pred = knn.predict(x)
     per_class = {int(c): float((pred[labels == c] == c).mean()) for c in np.unique(labels)}
     return dict(top1=float((pred == labels).mean()), per_class=per_class)
 
 
 def main(argv: Optional[List[str]] = None) -> Dict:
     args = parse_args(argv)
-    result = input_knn(safe_load(args.ann_file), args.bank, args.query, args.layout,
+    result = input_knn(args.ann_file, args.bank, args.query, args.layout,
                        args.frames)
     print(f'input 1-NN top-1 ({args.query} against {args.bank}): {100 * result["top1"]:.1f} %')
     print('per class: ' + ', '.join(f'{c}: {100 * v:.0f}' for c, v in result['per_class'].items()))
