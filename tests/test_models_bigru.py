@@ -12,9 +12,9 @@ from mmaction.registry import MODELS
 N, M, T, V, C, H = 3, 2, 6, 25, 3, 16
 
 
-def _model(mode='official', num_layers=3):
+def _model(mode='official', num_layers=3, readout='last'):
     torch.manual_seed(0)
-    model = BiGRU(hidden=H, num_layers=num_layers, mode=mode)
+    model = BiGRU(hidden=H, num_layers=num_layers, mode=mode, readout=readout)
     model.init_weights()
     # non-trivial BN statistics, eval mode: the same normalisation in both paths
     model.input_norm.running_mean.uniform_(-0.5, 0.5)
@@ -34,12 +34,19 @@ def _flatten_by_hand(model, x):
     return (flat - bn.running_mean) / torch.sqrt(bn.running_var + bn.eps) * bn.weight + bn.bias
 
 
-def _per_frame_loop(gru, flat):
-    """The official EncoderRNN: the bidirectional GRU fed one frame per call."""
-    hidden = None
+def _per_frame_outputs(gru, flat):
+    """The official EncoderRNN: the bidirectional GRU fed one frame per call;
+    its top-layer output at every frame, (N, T, 2H)."""
+    hidden, outputs = None, []
     for t in range(flat.shape[1]):
         out, hidden = gru(flat[:, t:t + 1], hidden)
-    return out[:, 0]
+        outputs.append(out[:, 0])
+    return torch.stack(outputs, dim=1)
+
+
+def _per_frame_loop(gru, flat):
+    """The official feature: the output at the last frame."""
+    return _per_frame_outputs(gru, flat)[:, -1]
 
 
 def test_official_mode_equals_per_frame_loop():
@@ -79,6 +86,21 @@ def test_bidirectional_mode_is_a_true_bidirectional_gru():
     assert (out - loop).abs().max() > 1e-3  # not the official per-frame features
 
 
+def test_mean_readout_averages_the_top_outputs_over_frames():
+    x = torch.randn(N, M, T, V, C)
+    official, bidirectional = _model('official', readout='mean'), _model('bidirectional', readout='mean')
+    with torch.no_grad():
+        flat = _flatten_by_hand(official, x)
+        expected = _per_frame_outputs(official.gru, flat).mean(dim=1)
+        torch.testing.assert_close(official(x), expected, atol=1e-5, rtol=0)
+        reference = nn.GRU(M * V * C, H, num_layers=3, bidirectional=True, batch_first=True)
+        reference.load_state_dict(bidirectional.gru.state_dict())
+        expected = reference(_flatten_by_hand(bidirectional, x))[0].mean(dim=1)
+        torch.testing.assert_close(bidirectional(x), expected, atol=1e-5, rtol=0)
+    # same parameters as the last-frame encoder, so checkpoints load either way
+    assert set(official.state_dict()) == set(_model('official').state_dict())
+
+
 def test_parameter_names_match_bidirectional_nn_gru():
     model = BiGRU(hidden=H)
     reference = nn.GRU(M * V * C, H, num_layers=3, bidirectional=True, batch_first=True)
@@ -111,6 +133,8 @@ def test_builds_from_registry_and_rejects_bad_input():
         model(torch.randn(2, 2, 4, 20, 3))
     with pytest.raises(ValueError, match='mode must be one of'):
         BiGRU(mode='reverse')
+    with pytest.raises(ValueError, match='readout must be one of'):
+        BiGRU(readout='max')
 
 
 @pytest.mark.parametrize('mode', ['official', 'bidirectional'])

@@ -8,6 +8,7 @@ from mmengine.model import BaseModule
 from mmaction.registry import MODELS
 
 BIGRU_MODES = ('official', 'bidirectional')
+BIGRU_READOUTS = ('last', 'mean')
 
 
 def _autocast_dtype(device_type: str) -> Optional[torch.dtype]:
@@ -25,7 +26,7 @@ class BiGRU(BaseModule):
     joint-major, then xyz, then person — the official layout, so released CMD
     checkpoints load), normalised by ``BatchNorm1d`` (statistics over N*T),
     and fed to a stacked GRU. The representation is the top layer's output at
-    the last frame, ``2 * hidden`` wide.
+    the last frame (``readout='last'``, the official choice), ``2 * hidden`` wide.
 
     Two modes:
 
@@ -41,6 +42,12 @@ class BiGRU(BaseModule):
       (forward after frame T-1, backward after frame 0), so both halves
       summarise the whole clip; the backward *output at T-1* would have seen
       only the last frame.
+
+    Readout: ``readout='mean'`` averages the top layer's outputs over all frames
+    instead (both directions, in either mode). Not in the papers: an option for
+    short trainings, where a last-frame state has had little time to learn to
+    summarise the clip (README, "The main job", measures it). Parameters and
+    checkpoints are the same for both readouts.
 
     Mixed precision: CPU autocast leaves GRU kernels in fp32 (they are not on
     its op list), yet a bf16 GRU runs ~4x faster on a CPU with AVX512-BF16.
@@ -60,6 +67,7 @@ class BiGRU(BaseModule):
         hidden (int): GRU hidden size per direction. Defaults to 1024.
         num_layers (int): stacked GRU layers. Defaults to 3.
         mode (str): ``'official'`` or ``'bidirectional'``.
+        readout (str): ``'last'`` frame (official) or ``'mean'`` over frames.
         init_cfg (dict or list[dict], optional): applied after the default
             init (xavier-uniform on every 2-D GRU weight, as the official code;
             biases and BN keep PyTorch defaults), e.g. ``Pretrained``.
@@ -76,16 +84,20 @@ class BiGRU(BaseModule):
                  hidden: int = 1024,
                  num_layers: int = 3,
                  mode: str = 'official',
+                 readout: str = 'last',
                  init_cfg: Optional[Union[Dict, List[Dict]]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if mode not in BIGRU_MODES:
             raise ValueError(f'BiGRU: mode must be one of {BIGRU_MODES}, got {mode!r}')
+        if readout not in BIGRU_READOUTS:
+            raise ValueError(f'BiGRU: readout must be one of {BIGRU_READOUTS}, got {readout!r}')
         self.in_channels = in_channels
         self.num_joints = num_joints
         self.num_person = num_person
         self.hidden = hidden
         self.num_layers = num_layers
         self.mode = mode
+        self.readout = readout
         self.out_channels = 2 * hidden
         num_features = num_joints * in_channels * num_person
         self.input_norm = nn.BatchNorm1d(num_features)
@@ -126,15 +138,17 @@ class BiGRU(BaseModule):
                 for reverse in (False, True)
             ]
             x = torch.cat(outputs, dim=2)  # both directions ran forward in time
-        return x[-1]
+        return x.mean(dim=0) if self.readout == 'mean' else x[-1]
 
     def _forward_bidirectional(self, x: torch.Tensor,
                                dtype: Optional[torch.dtype]) -> torch.Tensor:
         h0 = x.new_zeros(2 * self.num_layers, x.shape[1], self.hidden)
         weights = self.gru._flat_weights
         weights = [w.to(dtype) for w in weights] if dtype else weights
-        _, h_n = torch._VF.gru(x, h0, weights, True, self.num_layers, self.gru.dropout,
-                               self.training, True, False)  # h_n: (num_layers * 2, N, hidden)
+        out, h_n = torch._VF.gru(x, h0, weights, True, self.num_layers, self.gru.dropout,
+                                 self.training, True, False)  # h_n: (num_layers * 2, N, hidden)
+        if self.readout == 'mean':
+            return out.mean(dim=0)
         return torch.cat([h_n[-2], h_n[-1]], dim=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
