@@ -78,14 +78,16 @@ def test_study_spec_names_existing_configs_and_the_published_numbers():
     assert [v for _, _, v in NW_UCLA_PUBLISHED] == [74.3, 76.8, 84.9, 96.5]
 
 
-def test_the_cmd_ablation_variants_build_valid_configs():
-    """recipe_ablation.py --dataset nw_ucla --ablation cmd: every variant's options reach
-    the model it trains (and pass the config check)."""
+@pytest.mark.parametrize('ablation,count', [('cmd', 3), ('queue_topk_pairs', 4)])
+def test_the_named_ablation_variants_build_valid_configs(ablation, count):
+    """recipe_ablation.py --dataset nw_ucla --ablation <name>: every variant's options
+    reach the model it trains, pass the config check and build."""
     from cmd_mmaction.apis.study import ablation_of
     from cmd_mmaction.engine import validate_config
     from cmd_mmaction.utils import parse_options
-    variants, page = ablation_of(NW_UCLA, 'cmd')
-    assert page == 'results_nw_ucla_ablation_cmd.md' and len(variants) == 3
+    from mmaction.registry import MODELS
+    variants, page = ablation_of(NW_UCLA, ablation)
+    assert page == f'results_nw_ucla_ablation_{ablation}.md' and len(variants) == count
     for name, method, options in variants:
         cfg = load_config(NW_UCLA.configs[method], list(options))
         validate_config(cfg, 'train', 'none')
@@ -94,5 +96,9 @@ def test_the_cmd_ablation_variants_build_valid_configs():
             for part in key.split('.'):
                 node = node[part]
             assert node == value, (name, key)
+        model = MODELS.build(cfg.model)
+        assert model.queues['joint'].length == cfg.model.queue_len, name
+        if 'model.pairs' in parse_options(options):
+            assert ('joint', 'motion') not in model.pairs and len(model.pairs) == 4
     with pytest.raises(ValueError, match="no ablation 'nope'"):
         ablation_of(NW_UCLA, 'nope')

@@ -167,6 +167,18 @@ NW_UCLA = StudySpec(
          ('model.distill.teacher_temp=0.1', )),
         ('distillation from epoch 20 (teachers first learn alone)', 'cmd',
          ('model.cmd_start_epoch=20', ))),
-        'results_nw_ucla_ablation_cmd.md')))
+        'results_nw_ucla_ablation_cmd.md'),
+        # the rest of the list: which pairs (motion, the stream CMD hurts, only
+        # teaches), fewer neighbours, and a queue longer than an epoch (1,020 clips), so
+        # it holds each clip's own key from the previous epoch, for both methods
+        queue_topk_pairs=((
+        ('CMD, motion only teaches (4 pairs, none into motion)', 'cmd',
+         ('model.pairs=[(joint,bone),(bone,joint),(motion,joint),(motion,bone)]', )),
+        ('CMD, top-k 32', 'cmd', ('model.distill.topk=32', )),
+        ('CMD, queue 1024, top-k 512 (own key of the last epoch queued)', 'cmd',
+         ('model.queue_len=1024', 'model.distill.topk=512')),
+        ('MoCo, queue 1024 (own key of the last epoch queued)', 'moco',
+         ('model.queue_len=1024', ))),
+        'results_nw_ucla_ablation_queue_topk_pairs.md')))
 
 STUDIES = dict(msr=MSR, nw_ucla=NW_UCLA)

@@ -11,6 +11,7 @@ chosen. Writes the dataset's ablation page (``docs/results_*_ablation.md``)::
     python tools/analysis/recipe_ablation.py --dataset msr           # 1 seed, ~30 min
     python tools/analysis/recipe_ablation.py --dataset nw_ucla --seeds 0 1 2
     python tools/analysis/recipe_ablation.py --dataset nw_ucla --ablation cmd --seeds 0 1 --jobs 2  # ~25 min
+    python tools/analysis/recipe_ablation.py --dataset nw_ucla --ablation queue_topk_pairs --seeds 0 1 --jobs 2  # ~45 min
     python tools/analysis/recipe_ablation.py --tiny --out-dir /tmp/ablation   # smoke run
 """
 import argparse
