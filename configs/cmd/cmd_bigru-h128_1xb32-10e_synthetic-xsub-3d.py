@@ -1,6 +1,6 @@
 # The README's main job: a short CMD pretraining on the generated synthetic NTU-25 data
 # (tools/data/generate_synthetic.py; 600 unlabelled training clips, 12 classes), sized for
-# a 2-core CPU in about 6 minutes. The method is the official one (3 modalities, all 6
+# a 2-core CPU in about 4 minutes. The method is the official one (3 modalities, all 6
 # distillation pairs, BiGRU "official" mode, same temperatures); the sizes shrink with
 # the data: hidden 128 x 2 layers (256-d representation), queue 512 (< one epoch of keys,
 # like 16384 on NTU-60's 40k clips), top-k 256 (= K / 2, the official ratio). With 18
