@@ -91,14 +91,15 @@ def test_the_named_ablation_variants_build_valid_configs(ablation, count):
     for name, method, options in variants:
         cfg = load_config(NW_UCLA.configs[method], list(options))
         validate_config(cfg, 'train', 'none')
-        for key, value in parse_options(options).items():
+        parsed = parse_options(options)
+        for key, value in parsed.items():
             node = cfg
             for part in key.split('.'):
                 node = node[part]
             assert node == value, (name, key)
         model = MODELS.build(cfg.model)
         assert model.queues['joint'].length == cfg.model.queue_len, name
-        if 'model.pairs' in parse_options(options):
+        if 'model.pairs' in parsed:
             assert ('joint', 'motion') not in model.pairs and len(model.pairs) == 4
     with pytest.raises(ValueError, match="no ablation 'nope'"):
         ablation_of(NW_UCLA, 'nope')

@@ -88,7 +88,8 @@ def test_bidirectional_mode_is_a_true_bidirectional_gru():
 
 def test_mean_readout_averages_the_top_outputs_over_frames():
     x = torch.randn(N, M, T, V, C)
-    official, bidirectional = _model('official', readout='mean'), _model('bidirectional', readout='mean')
+    official = _model('official', readout='mean')
+    bidirectional = _model('bidirectional', readout='mean')
     with torch.no_grad():
         flat = _flatten_by_hand(official, x)
         expected = _per_frame_outputs(official.gru, flat).mean(dim=1)
