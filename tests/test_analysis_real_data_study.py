@@ -39,17 +39,31 @@ def tiny_ucla(tmp_path_factory):
 
 
 def test_tiny_study_writes_table_and_plots(tiny_ucla):
-    from cmd_mmaction.apis.study import METHODS
+    from cmd_mmaction.apis.studies import NW_UCLA
     tmp, out = tiny_ucla
     (results, ) = out['results']  # tiny: one seed
-    for method in METHODS:
-        for protocol in ('knn', 'linear'):
+    ((variant, _, (option, )), ) = NW_UCLA.variants
+    assert NW_UCLA.methods == ('random-init', 'moco', 'cmd', variant, 'supervised')
+    for method in NW_UCLA.methods:
+        pretrained = method not in ('random-init', 'supervised')
+        protocols = ('knn', 'linear') + (('monitor', ) if pretrained else ())
+        assert set(results[method]) == set(protocols), method
+        for protocol in protocols:
             cells = results[method][protocol]
             assert set(cells) == {'joint', 'motion', 'bone', 'fused'}
             assert all(0 <= v <= 1 for v in cells.values())
+    # the variant's cfg-options reached its pretraining: the dumped config has the pairs
+    from mmengine.config import Config
+    dumped = next((tmp / 'work' / 'seed0' / 'variant0_cmd').glob('*.py'))
+    pairs = [tuple(pair) for pair in Config.fromfile(dumped).model.pairs]
+    assert ('motion', 'bone') in pairs and ('joint', 'motion') not in pairs, option
+    assert len(pairs) == 4
+    assert set(out['curves'][0]) == {'moco', 'cmd', variant}
     assert [e for e, _ in out['curves'][0]['cmd']] == [1, 2]  # kNN at every (tiny) epoch
     text = Path(out['markdown']).read_text()
     assert 'TINY smoke run' in text and '| supervised |' in text and '3-stream fusion' in text
+    assert f'| {variant} |' in text and f'fused kNN: {variant} ' in text
+    assert '| monitor top-1 (%) |' in text
     assert '| P&C (linear, published) | linear | 84.9 |' in text
     assert '| CTR-GCN (supervised, published) | supervised | 96.5 |' in text
     for png in ('results_nw_ucla_knn_curve.png', 'results_nw_ucla_tsne.png'):

@@ -34,7 +34,7 @@ from . import train as train_program
 from .run_logs import val_history
 
 STREAMS = ('joint', 'motion', 'bone')
-METHODS = ('random-init', 'moco', 'cmd', 'supervised')
+PRETRAINED = ('moco', 'cmd')
 FUSED = 'fused'
 #: tiny BiGRU encoders (--tiny: checks the pipeline only)
 TINY_BIGRU = ['backbone.hidden=8', 'backbone.num_layers=1', 'neck.in_channels=16',
@@ -72,6 +72,21 @@ class StudySpec:
     # more variant lists (recipe_ablation.py --ablation NAME): name -> (variants, page)
     more_ablations: Dict[str, tuple] = field(default_factory=dict)
     tsne_png: str = ''               # t-SNE of the first seed's CMD joint features (test part)
+    # more pretrained rows of the study, evaluated on the test part like MoCo and CMD:
+    # (row name, 'cmd' or 'moco', cfg-options); chosen on the training part beforehand
+    variants: Sequence[tuple] = ()
+
+    @property
+    def methods(self) -> Tuple[str, ...]:
+        """The study's rows: the floor, the pretrained methods, the ceiling."""
+        return ('random-init', *PRETRAINED, *(name for name, _, _ in self.variants),
+                'supervised')
+
+    def pretrainings(self):
+        """``(row, work-dir tag, method, cfg-options)`` of every pretrained row."""
+        yield from ((m, m, m, ()) for m in PRETRAINED)
+        for i, (name, method, options) in enumerate(self.variants):
+            yield name, f'variant{i}_{method}', method, tuple(options)
 
 
 def ablation_of(spec: StudySpec, name: str = 'default') -> Tuple[Sequence[tuple], str]:
@@ -164,20 +179,23 @@ class Study:
                  title=f'{self.spec.title}, test part (seed {seed}): joint features')
 
     def run_seed(self, seed: int):
-        """Every method x protocol x stream cell of one seed, and the pretraining curves."""
+        """Every method x protocol x stream cell of one seed, the pretraining curves and
+        each pretraining's last monitor value (``'monitor'``: training part only)."""
         configs = self.spec.configs
-        results = {m: {} for m in METHODS}
-        curves, ckpts = {}, {'random-init': None}
-        for method in ('moco', 'cmd'):
-            ckpts[method], curves[method] = self.pretrain(method, seed)
-        for method in ('random-init', 'moco', 'cmd'):
-            results[method]['knn'] = self.knn(ckpts[method] or 'random-init', seed, method)
+        results = {m: {} for m in self.spec.methods}
+        curves, ckpts, tags = {}, {'random-init': None}, {'random-init': 'random-init'}
+        for row, tag, method, options in self.spec.pretrainings():
+            ckpts[row], curves[row] = self.pretrain(method, seed, tag, *options)
+            results[row]['monitor'] = final_knn(osp.dirname(ckpts[row]))
+            tags[row] = tag
+        for row, tag in tags.items():
+            results[row]['knn'] = self.knn(ckpts[row] or 'random-init', seed, tag)
             dumps = {}
             for stream in STREAMS:
                 _, dumps[stream] = self.classifier(configs['linear'].format(stream), seed,
-                                                   f'linear_{method}_{stream}',
-                                                   f'pretrained={ckpts[method]}')
-            results[method]['linear'] = dump_top1(dumps)
+                                                   f'linear_{tag}_{stream}',
+                                                   f'pretrained={ckpts[row]}')
+            results[row]['linear'] = dump_top1(dumps)
         sup_ckpts, dumps = {}, {}
         for stream in STREAMS:
             sup_ckpts[stream], dumps[stream] = self.classifier(
@@ -237,33 +255,42 @@ def mean_std(values: Sequence[float]) -> str:
     return f'{100 * mean:.1f} ± {100 * std:.1f}'
 
 
-def table(per_seed, protocol: str, extra_rows: Sequence[str] = ()) -> str:
+def table(per_seed, protocol: str, methods: Sequence[str],
+          extra_rows: Sequence[str] = ()) -> str:
+    """Mean ± std per stream and fused of the methods that have the protocol."""
     lines = [f'| {protocol} top-1 (%) | ' + ' | '.join(STREAMS + ('3-stream fusion', )) + ' |',
              '| --- |' + ' ---: |' * (len(STREAMS) + 1)]
-    for method in METHODS:
+    for method in methods:
+        if not all(protocol in r.get(method, {}) for r in per_seed):
+            continue  # e.g. 'monitor' of random-init, or results saved before it existed
         cells = [mean_std([r[method][protocol][s] for r in per_seed]) for s in STREAMS + (FUSED, )]
         lines.append(f'| {method} | ' + ' | '.join(cells) + ' |')
     lines.extend(extra_rows)
     return '\n'.join(lines)
 
 
-def verdict(per_seed) -> str:
-    """CMD against MoCo on the fused numbers, with the per-seed differences."""
-    get = {(m, p): [r[m][p][FUSED] for r in per_seed] for m in ('cmd', 'moco')
-           for p in ('knn', 'linear')}
-    diffs = {p: ', '.join(f'{100 * (c - m):+.1f}' for c, m in zip(get['cmd', p], get['moco', p]))
-             for p in ('knn', 'linear')}
-    return (f"fused kNN: CMD {mean_std(get['cmd', 'knn'])} vs MoCo "
-            f"{mean_std(get['moco', 'knn'])} (per seed, CMD - MoCo: {diffs['knn']}); fused "
-            f"linear: CMD {mean_std(get['cmd', 'linear'])} vs MoCo "
-            f"{mean_std(get['moco', 'linear'])} (per seed: {diffs['linear']})")
+def verdict(per_seed, rows: Sequence[str] = ('cmd', )) -> str:
+    """Each row (CMD, its variants) against MoCo on the fused numbers, per-seed differences."""
+    def get(method, protocol):
+        return [r[method][protocol][FUSED] for r in per_seed]
+
+    parts = []
+    for row in rows:
+        name = 'CMD' if row == 'cmd' else row
+        for protocol, label in (('knn', 'kNN'), ('linear', 'linear')):
+            ours, moco = get(row, protocol), get('moco', protocol)
+            diffs = ', '.join(f'{100 * (a - b):+.1f}' for a, b in zip(ours, moco))
+            parts.append(f'fused {label}: {name} {mean_std(ours)} vs MoCo {mean_std(moco)} '
+                         f'(per seed, {name} - MoCo: {diffs})')
+    return '; '.join(parts)
 
 
 def plot_mean_curves(curves_per_seed, path: str, title: str) -> None:
-    """Mean fused kNN monitor against epoch, MoCo and CMD (PNG)."""
+    """Mean fused kNN monitor against epoch, MoCo, CMD and the variants run (PNG)."""
     from .plots import plot_curves
     series = {}
-    for method, name in (('moco', 'MoCo x3'), ('cmd', 'CMD')):
+    for method in curves_per_seed[0]:
+        name = {'moco': 'MoCo x3', 'cmd': 'CMD'}.get(method, method)
         runs = [c[method] for c in curves_per_seed]
         series[name] = [(epoch, statistics.mean(run[i][1] for run in runs) * 100)
                         for i, (epoch, _) in enumerate(runs[0])]
@@ -273,6 +300,14 @@ def plot_mean_curves(curves_per_seed, path: str, title: str) -> None:
 def report(spec: StudySpec, args, per_seed, seconds: float) -> str:
     """The generated part of a study's results page."""
     mode = ' (TINY smoke run: not a result)' if args.tiny else ''
+    rows = [name for name, _, _ in spec.variants]
+    monitored = table(per_seed, 'monitor', spec.methods)
+    monitor = (f'''
+The pretraining monitor after the last epoch: kNN top-1 on {spec.ablation_scope}, the
+protocol the recipes were chosen with (the test part is not used):
+
+{monitored}
+''' if len(monitored.splitlines()) > 2 else '')
     extra = spec.extra_report(args, per_seed) if spec.extra_report else ''
     tsne = (f'''
 ![t-SNE of the joint features of the test part]({spec.tsne_png})
@@ -289,13 +324,13 @@ Generated by `python tools/analysis/real_data_study.py --dataset {spec.name}` (s
 
 {spec.describe()}
 
-{table(per_seed, "knn")}
+{table(per_seed, "knn", spec.methods)}
 
-{table(per_seed, "linear")}
+{table(per_seed, "linear", spec.methods)}
 
 (For supervised, "linear" is its own classifier and "knn" uses its encoders' features.)
-
-**CMD vs MoCo:** {verdict(per_seed)}.
+{monitor}
+**CMD vs MoCo:** {verdict(per_seed, ('cmd', *rows))}.
 
 ![kNN during pretraining]({spec.curve_png})
 
