@@ -47,7 +47,12 @@ def test_tiny_study_writes_table_and_plots(tiny_ucla):
     for method in NW_UCLA.methods:
         pretrained = method not in ('random-init', 'supervised')
         protocols = ('knn', 'linear') + (('monitor', ) if pretrained else ())
-        assert set(results[method]) == set(protocols), method
+        assert set(results[method]) == set(protocols) | ({'losses'} if pretrained else set())
+        if pretrained:  # the last logged losses: InfoNCE per stream, distillation for CMD
+            losses = results[method]['losses']
+            assert {f'loss_moco_{s}' for s in ('joint', 'motion', 'bone')} <= set(losses)
+            assert ('loss_cmd' in losses) == (method != 'moco'), method
+            assert all(v >= 0 for v in losses.values())
         for protocol in protocols:
             cells = results[method][protocol]
             assert set(cells) == {'joint', 'motion', 'bone', 'fused'}
@@ -64,6 +69,7 @@ def test_tiny_study_writes_table_and_plots(tiny_ucla):
     assert 'TINY smoke run' in text and '| supervised |' in text and '3-stream fusion' in text
     assert f'| {variant} |' in text and f'fused kNN: {variant} ' in text
     assert '| monitor top-1 (%) |' in text
+    assert '| last epoch | InfoNCE joint |' in text and 'ln(K + 1) = 5.55' in text  # K 256
     assert '| P&C (linear, published) | linear | 84.9 |' in text
     assert '| CTR-GCN (supervised, published) | supervised | 96.5 |' in text
     for png in ('results_nw_ucla_knn_curve.png', 'results_nw_ucla_tsne.png'):
@@ -74,15 +80,22 @@ def test_tiny_study_writes_table_and_plots(tiny_ucla):
 def test_report_only_rewrites_the_msr_page_from_saved_results(tiny_ucla, tmp_path):
     """The MSR study's page comes from the same runner: regenerate it without training."""
     from tools.analysis import real_data_study as study
-    _, out = tiny_ucla
+    tmp, out = tiny_ucla
     work = tmp_path / 'work'
     work.mkdir()
+    # results saved before the losses were kept: --report-only reads them from the runs
+    (work / 'seed0').symlink_to(tmp / 'work' / 'seed0')
+    results = json.loads(json.dumps(out['results']))
+    for row in results.values():
+        row.pop('losses', None)
     (work / 'results.json').write_text(json.dumps(dict(
-        seeds=[0], results=out['results'], curves=out['curves'], seconds=60.0, jobs=1)))
+        seeds=[0], results=results, curves=out['curves'], seconds=60.0, jobs=1)))
     again = study.main(['--dataset', 'msr', '--report-only', '--work-dir', str(work),
                         '--out-dir', str(tmp_path / 'docs')])
+    assert again['results'][0]['cmd']['losses'] == out['results'][0]['cmd']['losses']
     text = Path(again['markdown']).read_text()
     assert text.startswith('# MSR Action3D: CMD vs MoCo') and '**1.0 minutes**' in text
+    assert 'ln(K + 1) = 4.17' in text  # the MSR configs' queue of 64
     assert (tmp_path / 'docs' / 'results_msr_action3d_knn_curve.png').read_bytes()[:8] == PNG
 
 

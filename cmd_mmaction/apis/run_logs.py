@@ -1,8 +1,10 @@
-"""Read the validation metrics that mmengine wrote into a work dir.
+"""Read the metrics and losses that mmengine wrote into a work dir.
 
 mmengine's ``LocalVisBackend`` appends one JSON object per line to
 ``<work_dir>/<timestamp>/vis_data/scalars.json``; validation lines hold the
-metrics (e.g. ``acc/top1``) and ``step`` (= epoch for epoch-based loops).
+metrics (e.g. ``acc/top1``) and ``step`` (= epoch for epoch-based loops), training
+lines the losses (``loss``, ``loss_<name>``), each the mean over the ``LogProcessor``
+window of iterations before it.
 """
 import glob
 import json
@@ -10,16 +12,8 @@ import os
 from typing import Dict, List
 
 
-def val_history(work_dir: str, metric: str = 'acc/top1') -> List[Dict[str, float]]:
-    """Every validation of the newest run in ``work_dir`` that reports ``metric``.
-
-    Returns:
-        list[dict]: ``{'step': epoch, metric: value, ...}`` in log order.
-
-    Raises:
-        FileNotFoundError: no ``scalars.json`` below ``work_dir``.
-        ValueError: the newest log has no line with ``metric``.
-    """
+def _log_lines(work_dir: str, metric: str) -> List[Dict[str, float]]:
+    """The lines of the newest run's ``scalars.json`` in ``work_dir`` that hold ``metric``."""
     logs = sorted(glob.glob(os.path.join(work_dir, '*', 'vis_data', 'scalars.json')))
     if not logs:
         raise FileNotFoundError(f'{work_dir}: no */vis_data/scalars.json (not an mmengine '
@@ -37,8 +31,33 @@ def val_history(work_dir: str, metric: str = 'acc/top1') -> List[Dict[str, float
             if metric in row:
                 rows.append(row)
     if not rows:
-        raise ValueError(f'{logs[-1]}: no validation reports {metric!r}')
+        raise ValueError(f'{logs[-1]}: no line reports {metric!r}')
     return rows
+
+
+def val_history(work_dir: str, metric: str = 'acc/top1') -> List[Dict[str, float]]:
+    """Every validation of the newest run in ``work_dir`` that reports ``metric``.
+
+    Returns:
+        list[dict]: ``{'step': epoch, metric: value, ...}`` in log order.
+
+    Raises:
+        FileNotFoundError: no ``scalars.json`` below ``work_dir``.
+        ValueError: the newest log has no line with ``metric``.
+    """
+    return _log_lines(work_dir, metric)
+
+
+def final_losses(work_dir: str) -> Dict[str, float]:
+    """The losses (``loss`` and every ``loss_*``) of the newest run's last training log
+    line: the mean over the last ``LogProcessor`` window of iterations.
+
+    Raises:
+        FileNotFoundError: no ``scalars.json`` below ``work_dir``.
+        ValueError: the newest log has no training line.
+    """
+    last = _log_lines(work_dir, 'loss')[-1]
+    return {k: float(v) for k, v in last.items() if k == 'loss' or k.startswith('loss_')}
 
 
 def last_and_best(work_dir: str, metric: str = 'acc/top1') -> Dict[str, float]:

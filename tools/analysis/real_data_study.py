@@ -19,7 +19,8 @@ import time
 
 from cmd_mmaction.apis.studies import ROOT, STUDIES
 from cmd_mmaction.apis.study import (Study, append_kept_pages, build_parser, ensure_data,
-                                     plot_mean_curves, report, run_seeds, write_partial)
+                                     fill_losses, plot_mean_curves, report, run_seeds,
+                                     write_partial)
 from cmd_mmaction.utils.atomic_io import write_text_atomic
 
 
@@ -47,6 +48,7 @@ def main(argv=None):
         args.seeds, per_seed, seconds = saved['seeds'], saved['results'], saved['seconds']
         curves = saved['curves']
         args.jobs = saved.get('jobs', 1)
+        fill_losses(spec, args, per_seed)
     else:
         import cmd_mmaction  # noqa: F401  registers everything
         ensure_data(spec, args)
