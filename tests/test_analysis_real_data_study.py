@@ -47,12 +47,17 @@ def test_tiny_study_writes_table_and_plots(tiny_ucla):
     for method in NW_UCLA.methods:
         pretrained = method not in ('random-init', 'supervised')
         protocols = ('knn', 'linear') + (('monitor', ) if pretrained else ())
-        assert set(results[method]) == set(protocols) | ({'losses'} if pretrained else set())
+        kept = {'losses', 'loss_curves'} if pretrained else set()
+        assert set(results[method]) == set(protocols) | kept
         if pretrained:  # the last logged losses: InfoNCE per stream, distillation for CMD
-            losses = results[method]['losses']
+            losses, curves = results[method]['losses'], results[method]['loss_curves']
             assert {f'loss_moco_{s}' for s in ('joint', 'motion', 'bone')} <= set(losses)
             assert ('loss_cmd' in losses) == (method != 'moco'), method
             assert all(v >= 0 for v in losses.values())
+            assert set(curves) == set(losses)  # and per epoch: one point per (tiny) epoch
+            assert all([e for e, _ in curve] == [1, 2] for curve in curves.values())
+            # the logger's interval is the epoch's 31 iterations: one line, its own mean
+            assert all(curve[-1][1] == losses[key] for key, curve in curves.items())
         for protocol in protocols:
             cells = results[method][protocol]
             assert set(cells) == {'joint', 'motion', 'bone', 'fused'}
@@ -72,7 +77,9 @@ def test_tiny_study_writes_table_and_plots(tiny_ucla):
     assert '| last epoch | InfoNCE joint |' in text and 'ln(K + 1) = 5.55' in text  # K 256
     assert '| P&C (linear, published) | linear | 84.9 |' in text
     assert '| CTR-GCN (supervised, published) | supervised | 96.5 |' in text
-    for png in ('results_nw_ucla_knn_curve.png', 'results_nw_ucla_tsne.png'):
+    assert '(results_nw_ucla_losses.png)' in text
+    for png in ('results_nw_ucla_knn_curve.png', 'results_nw_ucla_tsne.png',
+                'results_nw_ucla_losses.png'):
         assert (tmp / 'docs' / png).read_bytes()[:8] == PNG, png
     assert '(results_nw_ucla_tsne.png)' in text
 
@@ -86,17 +93,22 @@ def test_report_only_rewrites_the_msr_page_from_saved_results(tiny_ucla, tmp_pat
     # results saved before the losses were kept: --report-only reads them from the runs
     (work / 'seed0').symlink_to(tmp / 'work' / 'seed0')
     results = json.loads(json.dumps(out['results']))
-    for row in results.values():
-        row.pop('losses', None)
+    for per_seed in results:
+        for row in per_seed.values():
+            row.pop('losses', None)
+            row.pop('loss_curves', None)
     (work / 'results.json').write_text(json.dumps(dict(
         seeds=[0], results=results, curves=out['curves'], seconds=60.0, jobs=1)))
     again = study.main(['--dataset', 'msr', '--report-only', '--work-dir', str(work),
                         '--out-dir', str(tmp_path / 'docs')])
-    assert again['results'][0]['cmd']['losses'] == out['results'][0]['cmd']['losses']
+    for kept in ('losses', 'loss_curves'):
+        assert again['results'][0]['cmd'][kept] == out['results'][0]['cmd'][kept]
     text = Path(again['markdown']).read_text()
     assert text.startswith('# MSR Action3D: CMD vs MoCo') and '**1.0 minutes**' in text
     assert 'ln(K + 1) = 4.17' in text  # the MSR configs' queue of 64
-    assert (tmp_path / 'docs' / 'results_msr_action3d_knn_curve.png').read_bytes()[:8] == PNG
+    assert '(results_msr_action3d_losses.png)' in text
+    for png in ('results_msr_action3d_knn_curve.png', 'results_msr_action3d_losses.png'):
+        assert (tmp_path / 'docs' / png).read_bytes()[:8] == PNG, png
 
 
 def test_tiny_ablation_writes_table(tmp_path):

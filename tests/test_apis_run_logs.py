@@ -1,10 +1,11 @@
 """cmd_mmaction/apis/run_logs.py reads what mmengine's LocalVisBackend wrote: the
-validation history and the last logged training losses of the newest run."""
+validation history, the last logged training losses and the losses per epoch of the
+newest run."""
 import json
 
 import pytest
 
-from cmd_mmaction.apis.run_logs import final_losses, last_and_best, val_history
+from cmd_mmaction.apis.run_logs import final_losses, last_and_best, loss_history, val_history
 
 
 def write_run(work_dir, stamp, lines):
@@ -45,3 +46,20 @@ def test_errors_name_the_work_dir_or_the_log(tmp_path):
     log.write_text('{"loss": 1.0}\nnot json\n')
     with pytest.raises(ValueError, match=f'{log}:2: not JSON'):
         final_losses(str(tmp_path))
+
+
+def test_loss_history_is_the_mean_of_each_epochs_lines(tmp_path):
+    # two logged windows in epoch 1, one in epoch 2; validation lines are not losses
+    half = dict(TRAIN[0], loss=11.0, loss_moco_joint=6.0, loss_cmd=5.0, iter=10, step=10)
+    write_run(tmp_path, '20260101_000000', [half, TRAIN[0], VAL[0], TRAIN[1], VAL[1]])
+    history = loss_history(str(tmp_path))
+    assert history == dict(loss=[[1, 10.0], [2, 7.5]], loss_moco_joint=[[1, 5.5], [2, 4.5]],
+                           loss_cmd=[[1, 4.5], [2, 3.0]])
+    assert json.loads(json.dumps(history)) == history  # kept as is in results.json
+
+
+def test_loss_history_needs_epochs(tmp_path):
+    line = {k: v for k, v in TRAIN[0].items() if k != 'epoch'}
+    write_run(tmp_path, '20260101_000000', [line])
+    with pytest.raises(ValueError, match='has no epoch'):
+        loss_history(str(tmp_path))

@@ -60,6 +60,29 @@ def final_losses(work_dir: str) -> Dict[str, float]:
     return {k: float(v) for k, v in last.items() if k == 'loss' or k.startswith('loss_')}
 
 
+def loss_history(work_dir: str) -> Dict[str, List[List[float]]]:
+    """Every loss (``loss`` and each ``loss_*``) of the newest run against epoch:
+    ``{key: [[epoch, value], ...]}``, the value being the mean of that epoch's training
+    log lines (one line per epoch when the logger interval covers the epoch). Lists, not
+    tuples, so that a JSON round trip gives the same value back.
+
+    Raises:
+        FileNotFoundError: no ``scalars.json`` below ``work_dir``.
+        ValueError: the newest log has no training line, or one without ``epoch``.
+    """
+    per_epoch: Dict[str, Dict[int, List[float]]] = {}
+    for row in _log_lines(work_dir, 'loss'):
+        if 'epoch' not in row:
+            raise ValueError(f'{work_dir}: a training log line has no epoch (an '
+                             f'iteration-based run?): {row}')
+        for key, value in row.items():
+            if key == 'loss' or key.startswith('loss_'):
+                per_epoch.setdefault(key, {}).setdefault(int(row['epoch']), []).append(
+                    float(value))
+    return {key: [[epoch, sum(v) / len(v)] for epoch, v in sorted(epochs.items())]
+            for key, epochs in per_epoch.items()}
+
+
 def last_and_best(work_dir: str, metric: str = 'acc/top1') -> Dict[str, float]:
     """``last`` (final evaluation, the headline) and ``best`` (max over evaluations,
     the official scripts' number) of ``metric``; ``epoch`` of the last one."""

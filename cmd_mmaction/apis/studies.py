@@ -52,6 +52,7 @@ MSR = StudySpec(
     ann_file=osp.join(ROOT, 'data', 'msr_action3d', 'msr_action3d.pkl'),
     convert=_convert_msr, configs=_configs(MSR_CONFIGS),
     page='results_msr_action3d.md', curve_png='results_msr_action3d_knn_curve.png',
+    loss_png='results_msr_action3d_losses.png',
     curve_title='MSR Action3D, held-out training subjects 7, 9', describe=_describe_msr,
     heading='MSR Action3D: CMD vs MoCo on real recorded skeletons',
     monitor='the held-out *training* subjects 7 and 9 (bank: subjects 1, 3, 5), measured '
@@ -151,6 +152,7 @@ NW_UCLA = StudySpec(
     kept_pages=('results_nw_ucla_discussion.md', ),
     extra_report=_published_rows,
     tsne_png='results_nw_ucla_tsne.png',
+    loss_png='results_nw_ucla_losses.png',
     # chosen on the training views (docs/results_nw_ucla_ablation_queue_topk_pairs.md: the
     # one CMD variant level with MoCo there, seeds 0-1) before view 3 was run with it
     variants=(('cmd, 4 pairs (none into motion)', 'cmd', (MOTION_ONLY_TEACHES, )), ),

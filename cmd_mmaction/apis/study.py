@@ -31,7 +31,7 @@ from typing import Callable, Dict, Optional, Sequence, Tuple
 from ..utils.atomic_io import write_text_atomic
 from . import test as test_program
 from . import train as train_program
-from .run_logs import final_losses, val_history
+from .run_logs import final_losses, loss_history, val_history
 
 STREAMS = ('joint', 'motion', 'bone')
 PRETRAINED = ('moco', 'cmd')
@@ -72,6 +72,7 @@ class StudySpec:
     # more variant lists (recipe_ablation.py --ablation NAME): name -> (variants, page)
     more_ablations: Dict[str, tuple] = field(default_factory=dict)
     tsne_png: str = ''               # t-SNE of the first seed's CMD joint features (test part)
+    loss_png: str = ''               # the pretrained rows' losses against epoch (mean over seeds)
     # more pretrained rows of the study, evaluated on the test part like MoCo and CMD:
     # (row name, 'cmd' or 'moco', cfg-options); chosen on the training part beforehand
     variants: Sequence[tuple] = ()
@@ -180,8 +181,8 @@ class Study:
 
     def run_seed(self, seed: int):
         """Every method x protocol x stream cell of one seed, the pretraining curves and
-        each pretraining's last monitor value (``'monitor'``: training part only) and
-        last logged losses (``'losses'``)."""
+        each pretraining's last monitor value (``'monitor'``: training part only), last
+        logged losses (``'losses'``) and losses per epoch (``'loss_curves'``)."""
         configs = self.spec.configs
         results = {m: {} for m in self.spec.methods}
         curves, ckpts, tags = {}, {'random-init': None}, {'random-init': 'random-init'}
@@ -189,6 +190,7 @@ class Study:
             ckpts[row], curves[row] = self.pretrain(method, seed, tag, *options)
             results[row]['monitor'] = final_knn(osp.dirname(ckpts[row]))
             results[row]['losses'] = final_losses(osp.dirname(ckpts[row]))
+            results[row]['loss_curves'] = loss_history(osp.dirname(ckpts[row]))
             tags[row] = tag
         for row, tag in tags.items():
             results[row]['knn'] = self.knn(ckpts[row] or 'random-init', seed, tag)
@@ -222,13 +224,15 @@ def final_knn(work_dir: str) -> Dict[str, float]:
 
 
 def fill_losses(spec: StudySpec, args, per_seed) -> None:
-    """Add ``'losses'`` to the saved results of a run that predates them, from its work
-    dirs where they are still there (``--report-only``)."""
+    """Add ``'losses'`` and ``'loss_curves'`` to the saved results of a run that predates
+    them, from its work dirs where they are still there (``--report-only``)."""
+    readers = dict(losses=final_losses, loss_curves=loss_history)
     for seed, results in zip(args.seeds, per_seed):
         for row, tag, _, _ in spec.pretrainings():
             work = osp.join(args.work_dir, f'seed{seed}', tag)
-            if row in results and 'losses' not in results[row] and osp.isdir(work):
-                results[row]['losses'] = final_losses(work)
+            for key, read in readers.items():
+                if row in results and key not in results[row] and osp.isdir(work):
+                    results[row][key] = read(work)
 
 
 def dump_top1(dumps: Dict[str, str]) -> Dict[str, float]:
@@ -345,6 +349,42 @@ def plot_mean_curves(curves_per_seed, path: str, title: str) -> None:
     plot_curves(series, path, title, 'fused kNN top-1 (%)')
 
 
+def has_loss_curves(spec: StudySpec, per_seed) -> bool:
+    """Whether every pretrained row of every seed kept its losses per epoch."""
+    return all('loss_curves' in seed.get(row, {}) for seed in per_seed
+               for row, _, _, _ in spec.pretrainings())
+
+
+def plot_loss_curves(spec: StudySpec, per_seed, path: str) -> bool:
+    """InfoNCE per stream (and the distillation loss where a row has one) against epoch,
+    mean over seeds, one line per pretrained row, chance ln(K + 1) dashed (PNG). Returns
+    False, writing nothing, when a row of some seed has no loss curves (an old run)."""
+    from .plots import plot_panels
+    if not has_loss_curves(spec, per_seed):
+        return False
+    rows = [row for row, _, _, _ in spec.pretrainings()]
+    keys = [f'loss_moco_{s}' for s in STREAMS] + ['loss_cmd']
+    titles = [f'InfoNCE {s}' for s in STREAMS] + ['loss_cmd (distillation, sum over pairs)']
+    panels = {}
+    for key, title in zip(keys, titles):
+        series = {}
+        for row in rows:
+            runs = [seed[row]['loss_curves'].get(key) for seed in per_seed]
+            if any(run is None for run in runs):
+                continue  # MoCo has no distillation loss
+            name = {'moco': 'MoCo x3', 'cmd': 'CMD'}.get(row, row)
+            series[name] = [(epoch, statistics.mean(run[i][1] for run in runs))
+                            for i, (epoch, _) in enumerate(runs[0])]
+        if series:
+            panels[title] = series
+    chance = _infonce_chance(spec.configs['cmd'])
+    at_chance = (chance, f'chance, ln(K + 1) = {chance:.2f}')
+    plot_panels(panels, path, 'loss (epoch mean, mean over seeds)',
+                {title: at_chance for title in panels if title.startswith('InfoNCE')},
+                f'{spec.title}: pretraining losses', columns=2)
+    return True
+
+
 def report(spec: StudySpec, args, per_seed, seconds: float) -> str:
     """The generated part of a study's results page."""
     mode = ' (TINY smoke run: not a result)' if args.tiny else ''
@@ -358,6 +398,13 @@ protocol the recipes were chosen with (the test part is not used):
 ''' if len(monitored.splitlines()) > 2 else '')
     losses = loss_table(per_seed, [m for m, _, _, _ in spec.pretrainings()],
                         _infonce_chance(spec.configs['cmd']))
+    if losses and spec.loss_png and has_loss_curves(spec, per_seed):
+        losses += f'''
+![pretraining losses against epoch]({spec.loss_png})
+
+The same losses at every epoch (mean over seeds; the dashed line is InfoNCE at chance, which
+`loss_cmd` does not share).
+'''
     extra = spec.extra_report(args, per_seed) if spec.extra_report else ''
     tsne = (f'''
 ![t-SNE of the joint features of the test part]({spec.tsne_png})

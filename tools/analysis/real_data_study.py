@@ -5,7 +5,8 @@ cross-view), both in ../shared/data. For each seed: MoCo and CMD pretrained with
 labels on the training part, then kNN and linear top-1 per stream and fused on the test
 part, for random-init, MoCo, CMD and supervised (``cmd_mmaction/apis/study.py`` runs it,
 ``cmd_mmaction/apis/studies.py`` holds each dataset's configs and page). Writes
-``docs/<page>.md`` (mean ± std over seeds, the time taken) and the kNN-curve PNG::
+``docs/<page>.md`` (mean ± std over seeds, the time taken, the last losses), the
+kNN-curve PNG and the loss-curve PNG::
 
     python tools/analysis/real_data_study.py --dataset msr            # about an hour
     python tools/analysis/real_data_study.py --dataset nw_ucla --jobs 2
@@ -19,8 +20,8 @@ import time
 
 from cmd_mmaction.apis.studies import ROOT, STUDIES
 from cmd_mmaction.apis.study import (Study, append_kept_pages, build_parser, ensure_data,
-                                     fill_losses, plot_mean_curves, report, run_seeds,
-                                     write_partial)
+                                     fill_losses, plot_loss_curves, plot_mean_curves, report,
+                                     run_seeds, write_partial)
 from cmd_mmaction.utils.atomic_io import write_text_atomic
 
 
@@ -62,6 +63,8 @@ def main(argv=None):
             Study(spec, args).tsne(args.seeds[0], osp.join(args.out_dir, spec.tsne_png))
         seconds = time.time() - start
     plot_mean_curves(curves, osp.join(args.out_dir, spec.curve_png), spec.curve_title)
+    if spec.loss_png:
+        plot_loss_curves(spec, per_seed, osp.join(args.out_dir, spec.loss_png))
     text = append_kept_pages(report(spec, args, per_seed, seconds), args.out_dir,
                              spec.kept_pages)
     md = osp.join(args.out_dir, spec.page)
