@@ -48,7 +48,13 @@ def test_tiny_study_writes_table_and_plots(tiny_ucla):
         pretrained = method not in ('random-init', 'supervised')
         protocols = ('knn', 'linear') + (('monitor', ) if pretrained else ())
         kept = {'losses', 'loss_curves'} if pretrained else set()
-        assert set(results[method]) == set(protocols) | kept
+        assert set(results[method]) == set(protocols) | kept | {'complementarity'}
+        # the linear classifiers' predictions: pairwise agreement, one of them right
+        shared = results[method]['complementarity']
+        assert set(shared) == {'agreement', 'oracle'}
+        assert 0 <= shared['agreement'] <= 1
+        assert max(results[method]['linear'][s] for s in ('joint', 'motion', 'bone')) \
+            <= shared['oracle'] + 1e-9  # no stream beats "one of them is right"
         if pretrained:  # the last logged losses: InfoNCE per stream, distillation for CMD
             losses, curves = results[method]['losses'], results[method]['loss_curves']
             assert {f'loss_moco_{s}' for s in ('joint', 'motion', 'bone')} <= set(losses)
@@ -73,7 +79,7 @@ def test_tiny_study_writes_table_and_plots(tiny_ucla):
     text = Path(out['markdown']).read_text()
     assert 'TINY smoke run' in text and '| supervised |' in text and '3-stream fusion' in text
     assert f'| {variant} |' in text and f'fused kNN: {variant} ' in text
-    assert '| monitor top-1 (%) |' in text
+    assert '| monitor top-1 (%) |' in text and '| at least one stream right |' in text
     assert '| last epoch | InfoNCE joint |' in text and 'ln(K + 1) = 5.55' in text  # K 256
     assert '| P&C (linear, published) | linear | 84.9 |' in text
     assert '| CTR-GCN (supervised, published) | supervised | 96.5 |' in text
@@ -95,14 +101,16 @@ def test_report_only_rewrites_the_msr_page_from_saved_results(tiny_ucla, tmp_pat
     results = json.loads(json.dumps(out['results']))
     for per_seed in results:
         for row in per_seed.values():
-            row.pop('losses', None)
-            row.pop('loss_curves', None)
+            for kept in ('losses', 'loss_curves', 'complementarity'):
+                row.pop(kept, None)
     (work / 'results.json').write_text(json.dumps(dict(
         seeds=[0], results=results, curves=out['curves'], seconds=60.0, jobs=1)))
     again = study.main(['--dataset', 'msr', '--report-only', '--work-dir', str(work),
                         '--out-dir', str(tmp_path / 'docs')])
-    for kept in ('losses', 'loss_curves'):
+    for kept in ('losses', 'loss_curves', 'complementarity'):
         assert again['results'][0]['cmd'][kept] == out['results'][0]['cmd'][kept]
+    assert again['results'][0]['random-init']['complementarity'] == \
+        out['results'][0]['random-init']['complementarity']
     text = Path(again['markdown']).read_text()
     assert text.startswith('# MSR Action3D: CMD vs MoCo') and '**1.0 minutes**' in text
     assert 'ln(K + 1) = 4.17' in text  # the MSR configs' queue of 64

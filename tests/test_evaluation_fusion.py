@@ -14,7 +14,7 @@ from mmengine.evaluator import DumpResults
 
 import cmd_mmaction  # noqa: F401
 from cmd_mmaction.evaluation import fuse_scores, topk_accuracy
-from cmd_mmaction.evaluation.fusion import softmax
+from cmd_mmaction.evaluation.fusion import softmax, stream_complementarity
 from cmd_mmaction.evaluation.prediction_dump import load_prediction_dump
 from mmaction.structures import ActionDataSample
 
@@ -181,3 +181,20 @@ def test_fuse_results_cli_reports_errors(two_dumps, tmp_path):
                           capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.returncode != 0
     assert 'prediction dump not found' in proc.stderr
+
+
+def test_stream_complementarity_by_hand():
+    labels = np.array([0, 1, 2, 0])
+    one_hot = np.eye(3)
+    a = one_hot[[0, 1, 1, 2]]  # right on samples 0, 1
+    b = one_hot[[0, 2, 2, 2]]  # right on sample 0
+    c = one_hot[[1, 1, 2, 0]]  # right on samples 1, 2, 3
+    out = stream_complementarity([a, b, c], labels)
+    # pairs agree on: a-b 0, 3 (2/4); a-c 1 (1/4); b-c 2 (1/4)
+    assert out['agreement'] == pytest.approx((2 / 4 + 1 / 4 + 1 / 4) / 3)
+    assert out['oracle'] == 1.0  # every sample has a right stream
+    assert stream_complementarity([a, a], labels) == dict(agreement=1.0, oracle=0.5)
+    with pytest.raises(ValueError, match='two or more streams'):
+        stream_complementarity([a], labels)
+    with pytest.raises(ValueError, match='labels must lie'):
+        stream_complementarity([a, b], np.array([0, 1, 2, 3]))

@@ -182,7 +182,8 @@ class Study:
     def run_seed(self, seed: int):
         """Every method x protocol x stream cell of one seed, the pretraining curves and
         each pretraining's last monitor value (``'monitor'``: training part only), last
-        logged losses (``'losses'``) and losses per epoch (``'loss_curves'``)."""
+        logged losses (``'losses'``) and losses per epoch (``'loss_curves'``); for every row
+        how its three linear classifiers agree (``'complementarity'``)."""
         configs = self.spec.configs
         results = {m: {} for m in self.spec.methods}
         curves, ckpts, tags = {}, {'random-init': None}, {'random-init': 'random-init'}
@@ -200,11 +201,13 @@ class Study:
                                                    f'linear_{tag}_{stream}',
                                                    f'pretrained={ckpts[row]}')
             results[row]['linear'] = dump_top1(dumps)
+            results[row]['complementarity'] = dump_complementarity(dumps)
         sup_ckpts, dumps = {}, {}
         for stream in STREAMS:
             sup_ckpts[stream], dumps[stream] = self.classifier(
                 configs['supervised'], seed, f'supervised_{stream}', f'model.modality={stream}')
         results['supervised']['linear'] = dump_top1(dumps)
+        results['supervised']['complementarity'] = dump_complementarity(dumps)
         merged = supervised_as_cmd(sup_ckpts, osp.join(self.args.work_dir, f'seed{seed}',
                                                        'supervised_as_cmd.pth'))
         results['supervised']['knn'] = self.knn(merged, seed, 'supervised')
@@ -223,9 +226,19 @@ def final_knn(work_dir: str) -> Dict[str, float]:
     return {s: float(row[f'knn/{s}_top1']) for s in STREAMS + (FUSED, )}
 
 
-def fill_losses(spec: StudySpec, args, per_seed) -> None:
-    """Add ``'losses'`` and ``'loss_curves'`` to the saved results of a run that predates
-    them, from its work dirs where they are still there (``--report-only``)."""
+def linear_dumps(spec: StudySpec, work_dir: str, seed: int) -> Dict[str, Dict[str, str]]:
+    """``{row: {stream: test dump of its linear classifier}}`` of one seed's work dir
+    (``run_seed``'s layout; supervised: its own classifiers)."""
+    tags = {'random-init': 'linear_random-init_{}', 'supervised': 'supervised_{}'}
+    tags.update({row: f'linear_{tag}_{{}}' for row, tag, _, _ in spec.pretrainings()})
+    return {row: {s: osp.join(work_dir, f'seed{seed}', tag.format(s), 'test_dump.pkl')
+                  for s in STREAMS} for row, tag in tags.items()}
+
+
+def fill_from_work_dirs(spec: StudySpec, args, per_seed) -> None:
+    """Add what the saved results of an older run lack, from its work dirs where they are
+    still there (``--report-only``): ``'losses'`` and ``'loss_curves'`` of the pretrained
+    rows, ``'complementarity'`` of every row's linear classifiers."""
     readers = dict(losses=final_losses, loss_curves=loss_history)
     for seed, results in zip(args.seeds, per_seed):
         for row, tag, _, _ in spec.pretrainings():
@@ -233,18 +246,35 @@ def fill_losses(spec: StudySpec, args, per_seed) -> None:
             for key, read in readers.items():
                 if row in results and key not in results[row] and osp.isdir(work):
                     results[row][key] = read(work)
+        for row, dumps in linear_dumps(spec, args.work_dir, seed).items():
+            if (row in results and 'complementarity' not in results[row]
+                    and all(osp.isfile(p) for p in dumps.values())):
+                results[row]['complementarity'] = dump_complementarity(dumps)
+
+
+def _dump_scores(dumps: Dict[str, str]):
+    """``({stream: scores (N, C)}, labels (N,))`` of single-stream test dumps."""
+    from ..evaluation.prediction_dump import load_prediction_dump, scores_and_labels
+    scores, labels = {}, None
+    for stream, path in dumps.items():
+        scores[stream], labels = scores_and_labels(load_prediction_dump(path), source=path)
+    return scores, labels
 
 
 def dump_top1(dumps: Dict[str, str]) -> Dict[str, float]:
     """Top-1 of each stream's dump and of their equal-weight score fusion."""
     from ..evaluation.fusion import fuse_scores, topk_accuracy
-    from ..evaluation.prediction_dump import load_prediction_dump, scores_and_labels
-    scores, labels = {}, None
-    for stream, path in dumps.items():
-        scores[stream], labels = scores_and_labels(load_prediction_dump(path), source=path)
+    scores, labels = _dump_scores(dumps)
     result = {s: topk_accuracy(scores[s], labels, (1, ))[1] for s in dumps}
     result[FUSED] = topk_accuracy(fuse_scores([scores[s] for s in STREAMS]), labels, (1, ))[1]
     return result
+
+
+def dump_complementarity(dumps: Dict[str, str]) -> Dict[str, float]:
+    """How often the streams' classifiers agree and how often one of them is right."""
+    from ..evaluation.fusion import stream_complementarity
+    scores, labels = _dump_scores(dumps)
+    return stream_complementarity([scores[s] for s in STREAMS], labels)
 
 
 def supervised_as_cmd(checkpoints: Dict[str, str], out: str) -> str:
@@ -349,6 +379,32 @@ def plot_mean_curves(curves_per_seed, path: str, title: str) -> None:
     plot_curves(series, path, title, 'fused kNN top-1 (%)')
 
 
+def complementarity_table(per_seed, methods: Sequence[str]) -> str:
+    """Per row: best single stream, the fusion, and what bounds the fusion's gain (how
+    often two streams' linear classifiers agree, how often one of them is right); empty
+    when the results hold none of it."""
+    methods = [m for m in methods if all('complementarity' in seed.get(m, {})
+                                         for seed in per_seed)]
+    if not methods:
+        return ''
+    lines = ['| linear, test part (%) | best stream | 3-stream fusion | two streams agree '
+             '(mean of pairs) | at least one stream right |',
+             '| --- |' + ' ---: |' * 4]
+    for m in methods:
+        best = mean_std([max(seed[m]['linear'][s] for s in STREAMS) for seed in per_seed])
+        fused = mean_std([seed[m]['linear'][FUSED] for seed in per_seed])
+        agree, oracle = (mean_std([seed[m]['complementarity'][k] for seed in per_seed])
+                         for k in ('agreement', 'oracle'))
+        lines.append(f'| {m} | {best} | {fused} | {agree} | {oracle} |')
+    return f'''
+What fusing the streams can add: the best single stream's linear top-1, the fusion's,
+how often two streams' classifiers predict the same class (mean of the three pairs) and
+how often at least one of them is right (the ceiling of any fusion of their predictions):
+
+{chr(10).join(lines)}
+'''
+
+
 def has_loss_curves(spec: StudySpec, per_seed) -> bool:
     """Whether every pretrained row of every seed kept its losses per epoch."""
     return all('loss_curves' in seed.get(row, {}) for seed in per_seed
@@ -426,7 +482,7 @@ Generated by `python tools/analysis/real_data_study.py --dataset {spec.name}` (s
 {table(per_seed, "linear", spec.methods)}
 
 (For supervised, "linear" is its own classifier and "knn" uses its encoders' features.)
-{monitor}{losses}
+{complementarity_table(per_seed, spec.methods)}{monitor}{losses}
 **CMD vs MoCo:** {verdict(per_seed, ('cmd', *rows))}.
 
 ![kNN during pretraining]({spec.curve_png})

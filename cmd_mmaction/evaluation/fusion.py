@@ -11,7 +11,7 @@ import numpy as np
 from mmaction.evaluation.functional import get_weighted_score, top_k_accuracy
 from mmaction.evaluation.functional import softmax as _softmax
 
-__all__ = ['fuse_scores', 'topk_accuracy', 'softmax']
+__all__ = ['fuse_scores', 'topk_accuracy', 'softmax', 'stream_complementarity']
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -94,3 +94,26 @@ def topk_accuracy(scores: np.ndarray, labels: np.ndarray,
             raise ValueError(f'topk_accuracy: k must be an int in [1, {num_classes}], got {k!r}')
     ks = [int(k) for k in ks]
     return {k: float(acc) for k, acc in zip(ks, top_k_accuracy(scores, labels, ks))}
+
+
+def stream_complementarity(scores: Sequence[np.ndarray], labels: np.ndarray
+                           ) -> Dict[str, float]:
+    """How much several streams' top-1 predictions differ, which bounds what fusing
+    them can add: ``agreement``, the fraction of samples on which two streams predict
+    the same class (mean over the pairs), and ``oracle``, the fraction on which at least
+    one stream is right (the fusion's ceiling if it always picked a right stream).
+
+    Args:
+        scores (Sequence[np.ndarray]): two or more (N, C) arrays, same sample order.
+        labels (np.ndarray): true class indices, (N,).
+    """
+    if len(scores) < 2:
+        raise ValueError(f'stream_complementarity: needs two or more streams, got '
+                         f'{len(scores)}')
+    for s in scores:  # shape, finiteness and labels checked as for the accuracy
+        topk_accuracy(s, labels, (1, ))
+    preds = [np.asarray(s).argmax(1) for s in scores]
+    pairs = [(a, b) for i, a in enumerate(preds) for b in preds[i + 1:]]
+    agreement = np.mean([np.mean(a == b) for a, b in pairs])
+    oracle = np.mean(np.any([p == np.asarray(labels) for p in preds], axis=0))
+    return dict(agreement=float(agreement), oracle=float(oracle))

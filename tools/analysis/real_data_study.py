@@ -20,8 +20,8 @@ import time
 
 from cmd_mmaction.apis.studies import ROOT, STUDIES
 from cmd_mmaction.apis.study import (Study, append_kept_pages, build_parser, ensure_data,
-                                     fill_losses, plot_loss_curves, plot_mean_curves, report,
-                                     run_seeds, write_partial)
+                                     fill_from_work_dirs, plot_loss_curves, plot_mean_curves,
+                                     report, run_seeds, write_partial)
 from cmd_mmaction.utils.atomic_io import write_text_atomic
 
 
@@ -49,7 +49,7 @@ def main(argv=None):
         args.seeds, per_seed, seconds = saved['seeds'], saved['results'], saved['seconds']
         curves = saved['curves']
         args.jobs = saved.get('jobs', 1)
-        fill_losses(spec, args, per_seed)
+        fill_from_work_dirs(spec, args, per_seed)
     else:
         import cmd_mmaction  # noqa: F401  registers everything
         ensure_data(spec, args)
