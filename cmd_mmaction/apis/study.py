@@ -36,6 +36,8 @@ from .run_logs import final_losses, loss_history, val_history
 STREAMS = ('joint', 'motion', 'bone')
 PRETRAINED = ('moco', 'cmd')
 FUSED = 'fused'
+#: work dirs (below work_dir/seed<k>/) of a row's linear classifier and of supervised
+LINEAR_TAG, SUPERVISED_TAG = 'linear_{}_{}', 'supervised_{}'
 #: tiny BiGRU encoders (--tiny: checks the pipeline only)
 TINY_BIGRU = ['backbone.hidden=8', 'backbone.num_layers=1', 'neck.in_channels=16',
               'neck.hid_channels=16', 'cls_head.in_channels=16']
@@ -198,14 +200,15 @@ class Study:
             dumps = {}
             for stream in STREAMS:
                 _, dumps[stream] = self.classifier(configs['linear'].format(stream), seed,
-                                                   f'linear_{tag}_{stream}',
+                                                   LINEAR_TAG.format(tag, stream),
                                                    f'pretrained={ckpts[row]}')
             results[row]['linear'] = dump_top1(dumps)
             results[row]['complementarity'] = dump_complementarity(dumps)
         sup_ckpts, dumps = {}, {}
         for stream in STREAMS:
             sup_ckpts[stream], dumps[stream] = self.classifier(
-                configs['supervised'], seed, f'supervised_{stream}', f'model.modality={stream}')
+                configs['supervised'], seed, SUPERVISED_TAG.format(stream),
+                f'model.modality={stream}')
         results['supervised']['linear'] = dump_top1(dumps)
         results['supervised']['complementarity'] = dump_complementarity(dumps)
         merged = supervised_as_cmd(sup_ckpts, osp.join(self.args.work_dir, f'seed{seed}',
@@ -229,10 +232,12 @@ def final_knn(work_dir: str) -> Dict[str, float]:
 def linear_dumps(spec: StudySpec, work_dir: str, seed: int) -> Dict[str, Dict[str, str]]:
     """``{row: {stream: test dump of its linear classifier}}`` of one seed's work dir
     (``run_seed``'s layout; supervised: its own classifiers)."""
-    tags = {'random-init': 'linear_random-init_{}', 'supervised': 'supervised_{}'}
-    tags.update({row: f'linear_{tag}_{{}}' for row, tag, _, _ in spec.pretrainings()})
-    return {row: {s: osp.join(work_dir, f'seed{seed}', tag.format(s), 'test_dump.pkl')
-                  for s in STREAMS} for row, tag in tags.items()}
+    tags = {'random-init': 'random-init'}
+    tags.update({row: tag for row, tag, _, _ in spec.pretrainings()})
+    dirs = {row: {s: LINEAR_TAG.format(tag, s) for s in STREAMS} for row, tag in tags.items()}
+    dirs['supervised'] = {s: SUPERVISED_TAG.format(s) for s in STREAMS}
+    return {row: {s: osp.join(work_dir, f'seed{seed}', d, 'test_dump.pkl')
+                  for s, d in streams.items()} for row, streams in dirs.items()}
 
 
 def fill_from_work_dirs(spec: StudySpec, args, per_seed) -> None:
