@@ -202,15 +202,13 @@ class Study:
                 _, dumps[stream] = self.classifier(configs['linear'].format(stream), seed,
                                                    LINEAR_TAG.format(tag, stream),
                                                    f'pretrained={ckpts[row]}')
-            results[row]['linear'] = dump_top1(dumps)
-            results[row]['complementarity'] = dump_complementarity(dumps)
+            results[row].update(linear_results(dumps))
         sup_ckpts, dumps = {}, {}
         for stream in STREAMS:
             sup_ckpts[stream], dumps[stream] = self.classifier(
                 configs['supervised'], seed, SUPERVISED_TAG.format(stream),
                 f'model.modality={stream}')
-        results['supervised']['linear'] = dump_top1(dumps)
-        results['supervised']['complementarity'] = dump_complementarity(dumps)
+        results['supervised'].update(linear_results(dumps))
         merged = supervised_as_cmd(sup_ckpts, osp.join(self.args.work_dir, f'seed{seed}',
                                                        'supervised_as_cmd.pth'))
         results['supervised']['knn'] = self.knn(merged, seed, 'supervised')
@@ -254,32 +252,22 @@ def fill_from_work_dirs(spec: StudySpec, args, per_seed) -> None:
         for row, dumps in linear_dumps(spec, args.work_dir, seed).items():
             if (row in results and 'complementarity' not in results[row]
                     and all(osp.isfile(p) for p in dumps.values())):
-                results[row]['complementarity'] = dump_complementarity(dumps)
+                results[row]['complementarity'] = linear_results(dumps)['complementarity']
 
 
-def _dump_scores(dumps: Dict[str, str]):
-    """``({stream: scores (N, C)}, labels (N,))`` of single-stream test dumps."""
+def linear_results(dumps: Dict[str, str]) -> Dict[str, Dict[str, float]]:
+    """From the streams' classifier dumps (each read once): ``'linear'``, the top-1 of
+    each stream and of their equal-weight score fusion, and ``'complementarity'``, how
+    often the streams agree and how often one of them is right."""
+    from ..evaluation.fusion import fuse_scores, stream_complementarity, topk_accuracy
     from ..evaluation.prediction_dump import load_prediction_dump, scores_and_labels
     scores, labels = {}, None
     for stream, path in dumps.items():
         scores[stream], labels = scores_and_labels(load_prediction_dump(path), source=path)
-    return scores, labels
-
-
-def dump_top1(dumps: Dict[str, str]) -> Dict[str, float]:
-    """Top-1 of each stream's dump and of their equal-weight score fusion."""
-    from ..evaluation.fusion import fuse_scores, topk_accuracy
-    scores, labels = _dump_scores(dumps)
-    result = {s: topk_accuracy(scores[s], labels, (1, ))[1] for s in dumps}
-    result[FUSED] = topk_accuracy(fuse_scores([scores[s] for s in STREAMS]), labels, (1, ))[1]
-    return result
-
-
-def dump_complementarity(dumps: Dict[str, str]) -> Dict[str, float]:
-    """How often the streams' classifiers agree and how often one of them is right."""
-    from ..evaluation.fusion import stream_complementarity
-    scores, labels = _dump_scores(dumps)
-    return stream_complementarity([scores[s] for s in STREAMS], labels)
+    streams = [scores[s] for s in STREAMS]
+    top1 = {s: topk_accuracy(scores[s], labels, (1, ))[1] for s in dumps}
+    top1[FUSED] = topk_accuracy(fuse_scores(streams), labels, (1, ))[1]
+    return dict(linear=top1, complementarity=stream_complementarity(streams, labels))
 
 
 def supervised_as_cmd(checkpoints: Dict[str, str], out: str) -> str:
@@ -372,15 +360,22 @@ def verdict(per_seed, rows: Sequence[str] = ('cmd', )) -> str:
     return '; '.join(parts)
 
 
+def _curve_label(row: str) -> str:
+    """A study row's name in the plots' legends."""
+    return {'moco': 'MoCo x3', 'cmd': 'CMD'}.get(row, row)
+
+
+def _mean_curve(runs, scale: float = 1.0):
+    """``[(epoch, value), ...]`` of several seeds (same epochs) -> their mean x scale."""
+    return [(epoch, statistics.mean(run[i][1] for run in runs) * scale)
+            for i, (epoch, _) in enumerate(runs[0])]
+
+
 def plot_mean_curves(curves_per_seed, path: str, title: str) -> None:
     """Mean fused kNN monitor against epoch, MoCo, CMD and the variants run (PNG)."""
     from .plots import plot_curves
-    series = {}
-    for method in curves_per_seed[0]:
-        name = {'moco': 'MoCo x3', 'cmd': 'CMD'}.get(method, method)
-        runs = [c[method] for c in curves_per_seed]
-        series[name] = [(epoch, statistics.mean(run[i][1] for run in runs) * 100)
-                        for i, (epoch, _) in enumerate(runs[0])]
+    series = {_curve_label(method): _mean_curve([c[method] for c in curves_per_seed], 100)
+              for method in curves_per_seed[0]}
     plot_curves(series, path, title, 'fused kNN top-1 (%)')
 
 
@@ -433,9 +428,7 @@ def plot_loss_curves(spec: StudySpec, per_seed, path: str) -> bool:
             runs = [seed[row]['loss_curves'].get(key) for seed in per_seed]
             if any(run is None for run in runs):
                 continue  # MoCo has no distillation loss
-            name = {'moco': 'MoCo x3', 'cmd': 'CMD'}.get(row, row)
-            series[name] = [(epoch, statistics.mean(run[i][1] for run in runs))
-                            for i, (epoch, _) in enumerate(runs[0])]
+            series[_curve_label(row)] = _mean_curve(runs)
         if series:
             panels[title] = series
     chance = _infonce_chance(spec.configs['cmd'])
