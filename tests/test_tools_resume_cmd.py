@@ -1,7 +1,8 @@
 """CMD pretraining interrupted and resumed follows the uninterrupted loss trajectory.
 
 ``--resume`` must restore the query and key encoders, the queues and their
-pointers, SGD momentum, the LR scheduler and the epoch, and both runs must see
+pointers, the optimizer's state (the main job's Adam moments), the LR scheduler and
+the epoch, and both runs must see
 the same augmented views. With one non-persistent data worker, augmentation runs
 in the worker, which mmengine re-seeds identically every epoch; with
 ``num_workers=0`` it runs in the main process, whose random generators
@@ -15,18 +16,28 @@ from mmengine.config import Config
 from cmd_mmaction.engine.epoch_seed import epoch_seed
 from cmd_runs import CONFIG, logged_scalars, train, train_tool
 
+# mmengine fills a scheduler's missing `end` with max_epochs and checkpoints it; the run
+# cut short after epoch 1 would then keep end=1, so it is pinned
+STEPPED = """_base_ = [{base!r}]
+param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[2], gamma=0.1, end=3)]
+"""
+
 
 @pytest.mark.parametrize('workers', [1, 0])
 @pytest.mark.slow
 def test_resume_reproduces_the_uninterrupted_losses(tmp_path, tiny_synthetic_pkl, workers):
     opt = f'train_dataloader.num_workers={workers}'
-    full = train(tmp_path / 'full', tiny_synthetic_pkl, 3, opt)
-    train(tmp_path / 'cut', tiny_synthetic_pkl, 1, opt)
-    resumed = train(tmp_path / 'cut', tiny_synthetic_pkl, 3, opt, resume=True)
+    config = tmp_path / 'stepped.py'  # the main job's config with an lr step inside the run
+    config.write_text(STEPPED.format(base=CONFIG))
+    full = train(tmp_path / 'full', tiny_synthetic_pkl, 3, opt, config=config)
+    train(tmp_path / 'cut', tiny_synthetic_pkl, 1, opt, config=config)
+    resumed = train(tmp_path / 'cut', tiny_synthetic_pkl, 3, opt, resume=True, config=config)
 
     expected, got = logged_scalars(tmp_path / 'full'), logged_scalars(tmp_path / 'cut')
     assert len(expected) >= 6 and set(got) == set(expected)
     later = [key for key in expected if key[0] > 1]
+    lr = {key[0]: expected[key]['lr'] for key in expected}
+    assert lr[3] == pytest.approx(0.1 * lr[1])  # the step after epoch 2 is inside the run
     for key in sorted(later):  # epochs 2 and 3 ran after the resume
         for name in ('loss', 'loss_cmd', 'loss_moco_joint', 'loss_moco_bone', 'lr'):
             assert got[key][name] == pytest.approx(expected[key][name], rel=1e-4, abs=1e-6), \

@@ -23,7 +23,7 @@ from ..utils.atomic_io import atomic_write
 
 RANDOM_INIT = 'random-init'
 
-__all__ = ['RANDOM_INIT', 'representation', 'extract', 'embed', 'plot', 'tsne_png']
+__all__ = ['RANDOM_INIT', 'representation', 'test_dataset', 'load_model', 'extract', 'embed', 'plot', 'tsne_png']
 
 
 @torch.no_grad()
@@ -45,12 +45,19 @@ def representation(model, inputs: torch.Tensor, modality: str, data_samples=None
     return feat.view(n, clips, -1).mean(dim=1)
 
 
-def extract(cfg, checkpoint: str, modality: str, max_samples: int, batch_size: int):
+def test_dataset(cfg):
+    """The config's test split (the queries of a kNN test loader)."""
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     data_cfg = cfg.test_dataloader.dataset
     if data_cfg.get('type') == 'KNNBankDataset':
         data_cfg = data_cfg.query
-    dataset = DATASETS.build(data_cfg)
+    return DATASETS.build(data_cfg)
+
+
+def load_model(cfg, checkpoint: str):
+    """The config's model in eval mode, with the weights of ``checkpoint`` (trusted) or
+    the seeded initial weights for ``'random-init'``."""
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
     model = MODELS.build(cfg.model)
     if checkpoint == RANDOM_INIT:
         torch.manual_seed(cfg.get('randomness', {}).get('seed', 0))
@@ -58,7 +65,12 @@ def extract(cfg, checkpoint: str, modality: str, max_samples: int, batch_size: i
     else:
         trust_checkpoint(checkpoint)
         load_checkpoint(model, checkpoint, map_location='cpu', strict=True, logger='current')
-    model.eval()
+    return model.eval()
+
+
+def extract(cfg, checkpoint: str, modality: str, max_samples: int, batch_size: int):
+    dataset = test_dataset(cfg)
+    model = load_model(cfg, checkpoint)
     count = min(len(dataset), max_samples)
     feats, labels = [], []
     for start in range(0, count, batch_size):
