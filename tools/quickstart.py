@@ -163,7 +163,7 @@ class Job:
             rows = [dict(step=0, **self.results['random init'])]
             rows += val_history(self.train_dir, 'knn/fused_top1')
             series = {s: [(r['step'], 100 * r[f'knn/{s}_top1']) for r in rows] for s in STREAMS}
-            plot_curves(series, self.curve_png, 'CMD pretraining: kNN on xsub_val '
+            plot_curves(series, self.curve_png, 'CMD pretraining, kNN on xsub_val\n'
                         '(epoch 0: random init)', 'kNN top-1 (%)')
             bar.advance()
             print(f'\n==> python tools/analysis/visualize_embeddings.py {self.args.config} '
