@@ -2,8 +2,7 @@
 
 ``--resume`` must restore the query and key encoders, the queues and their
 pointers, the optimizer's state (the main job's Adam moments), the LR scheduler and
-the epoch, and both runs must see
-the same augmented views. With one non-persistent data worker, augmentation runs
+the epoch, and both runs must see the same augmented views. With one non-persistent data worker, augmentation runs
 in the worker, which mmengine re-seeds identically every epoch; with
 ``num_workers=0`` it runs in the main process, whose random generators
 ``EpochSeedHook`` (added by tools/train.py) re-seeds from (seed, epoch) before

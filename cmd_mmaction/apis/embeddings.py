@@ -23,7 +23,8 @@ from ..utils.atomic_io import atomic_write
 
 RANDOM_INIT = 'random-init'
 
-__all__ = ['RANDOM_INIT', 'representation', 'test_dataset', 'load_model', 'extract', 'embed', 'plot', 'tsne_png']
+__all__ = ['RANDOM_INIT', 'representation', 'query_dataset', 'load_model', 'extract',
+           'embed', 'plot', 'tsne_png']
 
 
 @torch.no_grad()
@@ -45,7 +46,7 @@ def representation(model, inputs: torch.Tensor, modality: str, data_samples=None
     return feat.view(n, clips, -1).mean(dim=1)
 
 
-def test_dataset(cfg):
+def query_dataset(cfg):
     """The config's test split (the queries of a kNN test loader)."""
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     data_cfg = cfg.test_dataloader.dataset
@@ -69,7 +70,7 @@ def load_model(cfg, checkpoint: str):
 
 
 def extract(cfg, checkpoint: str, modality: str, max_samples: int, batch_size: int):
-    dataset = test_dataset(cfg)
+    dataset = query_dataset(cfg)
     model = load_model(cfg, checkpoint)
     count = min(len(dataset), max_samples)
     feats, labels = [], []

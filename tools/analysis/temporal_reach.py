@@ -26,13 +26,13 @@ from mmengine.dataset import pseudo_collate
 from mmengine.logging import MMLogger
 
 import cmd_mmaction  # noqa: F401
-from cmd_mmaction.apis.embeddings import load_model, test_dataset
+from cmd_mmaction.apis.embeddings import load_model, query_dataset
 from cmd_mmaction.utils import load_config
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('config', help='a pretraining config (CMD, MoCo, IKEM)')
+    parser.add_argument('config', help='a pretraining config')
     parser.add_argument('checkpoints', nargs='+', help="checkpoints or 'random-init'")
     parser.add_argument('--frames', type=int, nargs='+', default=[4, 16, 32],
                         help='lengths k of the kept clip ends')
@@ -58,7 +58,7 @@ def truncation_error(encode: Callable, x: torch.Tensor, frames: Sequence[int]) -
 
 def temporal_reach(cfg, checkpoint: str, frames: Sequence[int], max_samples: int) -> Dict:
     """``{modality: {k: error}}`` of a pretraining model on the config's test split."""
-    dataset = test_dataset(cfg)
+    dataset = query_dataset(cfg)
     step = max(1, len(dataset) // max_samples)
     batch = pseudo_collate([dataset[i] for i in range(0, len(dataset), step)][:max_samples])
     model = load_model(cfg, checkpoint)
