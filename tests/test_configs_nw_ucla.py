@@ -12,6 +12,8 @@ from cmd_mmaction.utils import load_config
 ROOT = Path(__file__).resolve().parents[1]
 CMD = ROOT / 'configs/cmd/cmd_bigru-h128_1xb32-40e_nw-ucla-xview-3d.py'
 MOCO = ROOT / 'configs/moco/moco_bigru-h128_1xb32-40e_nw-ucla-xview-3d.py'
+CMD_ADAM = ROOT / 'configs/cmd/cmd_bigru-h128_1xb32-40e-adam_nw-ucla-xview-3d.py'
+MOCO_ADAM = ROOT / 'configs/moco/moco_bigru-h128_1xb32-40e-adam_nw-ucla-xview-3d.py'
 LINEAR = ROOT / 'configs/linear/linear_bigru-h128_1xb32-20e_nw-ucla-xview-3d-{}.py'
 SUPERVISED = ROOT / 'configs/supervised/bigru-h128_1xb32-30e_nw-ucla-xview-3d-joint.py'
 NTU_CMD = ROOT / 'configs/cmd/cmd_bigru_1xb64-451e_ntu60-xsub-3d.py'
@@ -29,6 +31,17 @@ def test_moco_is_cmd_without_distillation():
     assert moco.model.to_dict() == cmd.model.to_dict()
     assert moco.train_dataloader.to_dict() == cmd.train_dataloader.to_dict()
     assert moco.param_scheduler == cmd.param_scheduler and moco.train_cfg == cmd.train_cfg
+
+
+def test_the_adam_configs_differ_only_in_the_optimizer():
+    cmd, moco = load_config(str(CMD)), load_config(str(MOCO))
+    for sgd, adam in ((cmd, load_config(str(CMD_ADAM))), (moco, load_config(str(MOCO_ADAM)))):
+        assert adam.optim_wrapper.optimizer == dict(type='Adam', lr=3e-3, weight_decay=0)
+        assert adam.param_scheduler == []  # constant lr
+        assert adam.optim_wrapper.constructor == sgd.optim_wrapper.constructor
+        for key in ('model', 'train_dataloader', 'val_dataloader', 'test_dataloader',
+                    'train_cfg'):
+            assert adam[key].to_dict() == sgd[key].to_dict(), key
 
 
 def test_configs_fit_the_kinect_v1_skeleton_and_the_cross_view_protocol():
