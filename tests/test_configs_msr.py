@@ -9,11 +9,14 @@ from cmd_mmaction.datasets.converters.msr_action3d import convert_msr_action3d
 from cmd_mmaction.skeleton.layouts import stgcn_graph_layout
 from cmd_mmaction.utils import load_config
 from cmd_runs import run_tool
+from adam_variants import assert_only_the_optimizer_differs
 
 ROOT = Path(__file__).resolve().parents[1]
 MSR = ROOT.parent / 'shared' / 'data' / 'msr_action3d'
 CMD = ROOT / 'configs/cmd/cmd_bigru-h128_1xb32-120e_msr-xsub-3d.py'
 MOCO = ROOT / 'configs/moco/moco_bigru-h128_1xb32-120e_msr-xsub-3d.py'
+CMD_ADAM = ROOT / 'configs/cmd/cmd_bigru-h128_1xb32-120e-adam_msr-xsub-3d.py'
+MOCO_ADAM = ROOT / 'configs/moco/moco_bigru-h128_1xb32-120e-adam_msr-xsub-3d.py'
 STGCN = ROOT / 'configs/cmd/cmd_stgcn-w16_1xb32-120e_msr-xsub-3d.py'
 LINEAR = ROOT / 'configs/linear/linear_bigru-h128_1xb32-20e_msr-xsub-3d-{}.py'
 SUPERVISED = ROOT / 'configs/supervised/bigru-h128_1xb32-40e_msr-xsub-3d-joint.py'
@@ -26,6 +29,11 @@ def test_moco_is_cmd_without_distillation():
     assert moco.model.to_dict() == cmd.model.to_dict()
     assert moco.train_dataloader.to_dict() == cmd.train_dataloader.to_dict()
     assert moco.param_scheduler == cmd.param_scheduler and moco.train_cfg == cmd.train_cfg
+
+
+def test_the_adam_configs_differ_only_in_the_optimizer():
+    assert_only_the_optimizer_differs(CMD, CMD_ADAM)
+    assert_only_the_optimizer_differs(MOCO, MOCO_ADAM)
 
 
 def test_configs_fit_the_msr_skeleton():

@@ -8,6 +8,7 @@ import pytest
 import cmd_mmaction  # noqa: F401
 from cmd_mmaction.apis.studies import NW_UCLA
 from cmd_mmaction.utils import load_config
+from adam_variants import assert_only_the_optimizer_differs
 
 ROOT = Path(__file__).resolve().parents[1]
 CMD = ROOT / 'configs/cmd/cmd_bigru-h128_1xb32-40e_nw-ucla-xview-3d.py'
@@ -34,14 +35,8 @@ def test_moco_is_cmd_without_distillation():
 
 
 def test_the_adam_configs_differ_only_in_the_optimizer():
-    cmd, moco = load_config(str(CMD)), load_config(str(MOCO))
-    for sgd, adam in ((cmd, load_config(str(CMD_ADAM))), (moco, load_config(str(MOCO_ADAM)))):
-        assert adam.optim_wrapper.optimizer == dict(type='Adam', lr=3e-3, weight_decay=0)
-        assert adam.param_scheduler == []  # constant lr
-        assert adam.optim_wrapper.constructor == sgd.optim_wrapper.constructor
-        for key in ('model', 'train_dataloader', 'val_dataloader', 'test_dataloader',
-                    'train_cfg'):
-            assert adam[key].to_dict() == sgd[key].to_dict(), key
+    assert_only_the_optimizer_differs(CMD, CMD_ADAM)
+    assert_only_the_optimizer_differs(MOCO, MOCO_ADAM)
 
 
 def test_configs_fit_the_kinect_v1_skeleton_and_the_cross_view_protocol():
