@@ -38,6 +38,8 @@ PRETRAINED = ('moco', 'cmd')
 FUSED = 'fused'
 #: work dirs (below work_dir/seed<k>/) of a row's linear classifier and of supervised
 LINEAR_TAG, SUPERVISED_TAG = 'linear_{}_{}', 'supervised_{}'
+#: a classifier's test predictions, in its work dir
+TEST_DUMP = 'test_dump.pkl'
 #: tiny BiGRU encoders (--tiny: checks the pipeline only)
 TINY_BIGRU = ['backbone.hidden=8', 'backbone.num_layers=1', 'neck.in_channels=16',
               'neck.hid_channels=16', 'cls_head.in_channels=16']
@@ -136,7 +138,7 @@ class Study:
                 f'experiment_name=study_{uuid.uuid4().hex[:8]}', *self.tiny, *more]
 
     def _work(self, seed, tag):
-        return osp.join(self.args.work_dir, f'seed{seed}', tag)
+        return run_dir(self.args.work_dir, seed, tag)
 
     def pretrain(self, method: str, seed: int, tag: Optional[str] = None, *more):
         """Pretrain ``configs[method]`` (``more``: extra cfg-options) in work_dir/seed*/tag;
@@ -162,7 +164,7 @@ class Study:
         runner = train_program.main([config, '--work-dir', work, '--seed', str(seed), *opts])
         ckpt = osp.join(work, f'epoch_{runner.max_epochs}.pth')
         del runner
-        dump = osp.join(work, 'test_dump.pkl')
+        dump = osp.join(work, TEST_DUMP)
         test_program.main([config, ckpt, '--work-dir', work, '--dump', dump, *opts])
         return ckpt, dump
 
@@ -209,8 +211,7 @@ class Study:
                 configs['supervised'], seed, SUPERVISED_TAG.format(stream),
                 f'model.modality={stream}')
         results['supervised'].update(linear_results(dumps))
-        merged = supervised_as_cmd(sup_ckpts, osp.join(self.args.work_dir, f'seed{seed}',
-                                                       'supervised_as_cmd.pth'))
+        merged = supervised_as_cmd(sup_ckpts, self._work(seed, 'supervised_as_cmd.pth'))
         results['supervised']['knn'] = self.knn(merged, seed, 'supervised')
         return results, curves
 
@@ -227,6 +228,11 @@ def final_knn(work_dir: str) -> Dict[str, float]:
     return {s: float(row[f'knn/{s}_top1']) for s in STREAMS + (FUSED, )}
 
 
+def run_dir(work_dir: str, seed: int, tag: str) -> str:
+    """Where one seed's run ``tag`` (a pretraining, kNN test or classifier) works."""
+    return osp.join(work_dir, f'seed{seed}', tag)
+
+
 def linear_dumps(spec: StudySpec, work_dir: str, seed: int) -> Dict[str, Dict[str, str]]:
     """``{row: {stream: test dump of its linear classifier}}`` of one seed's work dir
     (``run_seed``'s layout; supervised: its own classifiers)."""
@@ -234,7 +240,7 @@ def linear_dumps(spec: StudySpec, work_dir: str, seed: int) -> Dict[str, Dict[st
     tags.update({row: tag for row, tag, _, _ in spec.pretrainings()})
     dirs = {row: {s: LINEAR_TAG.format(tag, s) for s in STREAMS} for row, tag in tags.items()}
     dirs['supervised'] = {s: SUPERVISED_TAG.format(s) for s in STREAMS}
-    return {row: {s: osp.join(work_dir, f'seed{seed}', d, 'test_dump.pkl')
+    return {row: {s: osp.join(run_dir(work_dir, seed, d), TEST_DUMP)
                   for s, d in streams.items()} for row, streams in dirs.items()}
 
 
@@ -245,7 +251,7 @@ def fill_from_work_dirs(spec: StudySpec, args, per_seed) -> None:
     readers = dict(losses=final_losses, loss_curves=loss_history)
     for seed, results in zip(args.seeds, per_seed):
         for row, tag, _, _ in spec.pretrainings():
-            work = osp.join(args.work_dir, f'seed{seed}', tag)
+            work = run_dir(args.work_dir, seed, tag)
             for key, read in readers.items():
                 if row in results and key not in results[row] and osp.isdir(work):
                     results[row][key] = read(work)
